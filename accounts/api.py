@@ -1,0 +1,226 @@
+"""API for department accounts (/api/v1/accounts/) and token sign-in. Thin: every write is a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import audit_record
+from policy_portal.errors import InvalidInput
+
+from . import services
+from .models import ChecklistItem, Member, Platform, SocialAccount
+from .selectors import account_administrators_map
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["code", "label", "clause", "required", "done", "completed_at", "evidence"]
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    administrators = serializers.SerializerMethodField()
+    checklist = ChecklistItemSerializer(source="checklist_items", many=True, read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = SocialAccount
+        fields = [
+            "id",
+            "platform",
+            "handle",
+            "url",
+            "purpose_statement",
+            "contact_info",
+            "official_website_url",
+            "status",
+            "status_reason",
+            "proposed_by",
+            "proposed_at",
+            "approved_by",
+            "approved_at",
+            "approval_authority",
+            "activated_at",
+            "administrators",
+            "checklist",
+        ]
+        read_only_fields = fields
+
+    def get_administrators(self, obj: SocialAccount) -> list[str]:
+        admins = self.context.get("admins_map", {}).get(obj.pk)
+        if admins is None:
+            admins = account_administrators_map([obj]).get(obj.pk, [])
+        return [m.username for m in admins]
+
+
+class SocialAccountCreateSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = serializers.CharField(max_length=100)
+    url = serializers.URLField()
+    purpose_statement = serializers.CharField()
+    contact_info = serializers.CharField(max_length=300)
+    official_website_url = serializers.URLField()
+    administrators = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        required=False,
+        help_text="Usernames of the designated administrators (default: you).",
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ChecklistUpdateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=60)
+    done = serializers.BooleanField()
+    evidence = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class MemberRefSerializer(serializers.Serializer):
+    member = serializers.CharField(max_length=150)
+
+
+def _member(username: str, field: str) -> Member:
+    member = Member.objects.filter(username=username, is_active=True).first()
+    if member is None:
+        raise InvalidInput.for_field(field, f"No active member {username!r}.")
+    return member
+
+
+class SocialAccountViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Department social media accounts (policy-map A1–A4)."""
+
+    serializer_class = SocialAccountSerializer
+    filterset_fields = ["status", "platform"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            SocialAccount.objects.visible_to(self.request.user)
+            .select_related("proposed_by", "approved_by")
+            .prefetch_related("checklist_items")
+            .order_by("platform", "handle")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        serializer = SocialAccountSerializer(
+            page,
+            many=True,
+            context={**self.get_serializer_context(), "admins_map": account_administrators_map(page)},
+        )
+        return self.get_paginated_response(serializer.data)
+
+    def _out(self, account: SocialAccount, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=account.pk)
+        return Response(
+            SocialAccountSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    @extend_schema(request=SocialAccountCreateSerializer, responses={201: SocialAccountSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = SocialAccountCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        usernames = data.pop("administrators", None)
+        admins = [_member(u, "administrators") for u in usernames] if usernames is not None else None
+        account = services.account_register(actor=request.user, data=data, administrators=admins)
+        return self._out(account, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._out(services.account_approve(account=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        return self._out(services.account_activate(account=self.get_object(), actor=request.user))
+
+    @extend_schema(request=ReasonSerializer, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(
+            services.account_suspend(account=account, actor=request.user, **payload.validated_data)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(
+            services.account_retire(account=account, actor=request.user, **payload.validated_data)
+        )
+
+    @extend_schema(request=ChecklistUpdateSerializer, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"])
+    def checklist(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        payload = ChecklistUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.account_checklist_set(account=account, actor=request.user, **payload.validated_data)
+        return self._out(account)
+
+    @extend_schema(request=MemberRefSerializer, responses={200: SocialAccountSerializer})
+    @action(detail=True, methods=["post"], url_path="administrators")
+    def add_administrator(self, request: Request, pk: str | None = None) -> Response:
+        account = self.get_object()
+        payload = MemberRefSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        member = _member(payload.validated_data["member"], "member")
+        services.account_grant_administrator(account=account, actor=request.user, member=member)
+        return self._out(account)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """POST username/password → ``{"token": ...}``. Goes through django-axes, so five failures lock
+    the member out until an administrator releases them (CJIS AC-7)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request: Request) -> Response:
+        payload = TokenRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if "\x00" in payload.validated_data["username"]:
+            raise InvalidInput.for_field("username", "Invalid characters.")
+        user = authenticate(request._request, **payload.validated_data)
+        if user is None or not user.is_active:
+            return Response(
+                {
+                    "code": "invalid_credentials",
+                    "message": "Unable to sign in with those credentials.",
+                    "fields": {},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        audit_record(action="auth.token_issued", actor=user, obj=user)
+        return Response({"token": token.key})

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import services
+from accounts.models import (
+    Member,
+    PolicyProfile,
+    Power,
+    Role,
+    SocialAccount,
+    TrainingCertification,
+    TrainingKind,
+    Unit,
+)
+from accounts.roles import ensure_roles
+
+DEMO_PASSWORD = "portal-demo-2026"
+
+UNITS = {
+    "pio": "Public Information Office",
+    "patrol": "Patrol Division",
+    "ciu": "Criminal Investigation Unit",
+    "scu": "Street Crimes Unit",
+    "records": "Records Section",
+    "admin": "Office of the Chief",
+}
+
+# username: (first, last, rank, unit, supervisor, roles, power-for-position, internet-investigations training)
+PEOPLE: list[tuple[str, str, str, str, str, str | None, list[Role], str | None, bool]] = [
+    (
+        "chief",
+        "Dana",
+        "Whitfield",
+        "Deputy Chief",
+        "admin",
+        None,
+        [Role.COMMAND],
+        Power.APPROVE_ACCOUNTS,
+        False,
+    ),
+    (
+        "lieutenant",
+        "Marcus",
+        "Reyes",
+        "Lieutenant",
+        "ciu",
+        "chief",
+        [Role.COMMAND, Role.SUPERVISOR],
+        Power.AUTHORIZE_COVERT,
+        True,
+    ),
+    ("sergeant", "Alicia", "Novak", "Sergeant", "pio", "chief", [Role.SUPERVISOR], None, False),
+    ("pio", "Jordan", "Blake", "Officer", "pio", "sergeant", [Role.PIO], None, False),
+    ("pio2", "Priya", "Shah", "Civilian PIO", "pio", "sergeant", [Role.PIO], None, False),
+    ("detective", "Sam", "Okafor", "Detective", "ciu", "lieutenant", [Role.INVESTIGATOR], None, True),
+    ("detective2", "Elena", "Kowalski", "Detective", "scu", "lieutenant", [Role.INVESTIGATOR], None, True),
+    ("rookie", "Tyler", "Hughes", "Officer", "ciu", "lieutenant", [Role.INVESTIGATOR], None, False),
+    ("records", "Grace", "Lindqvist", "Records Supervisor", "records", "chief", [Role.RECORDS], None, False),
+    ("auditor", "Omar", "Haddad", "Auditor", "admin", "chief", [Role.AUDITOR], None, False),
+    ("officer", "Chris", "Morgan", "Officer", "patrol", "sergeant", [], None, False),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        f"Load demo members and accounts (DEBUG only). Every demo login uses the password {DEMO_PASSWORD!r}."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusing to load demo data: DJANGO_DEBUG is off (this looks like production)."
+            )
+        profile = PolicyProfile.objects.current()
+        with transaction.atomic():
+            ensure_roles()
+            members = self._members(profile)
+            self._accounts(members)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {profile.department_name}."))
+
+    def _position(self, profile: PolicyProfile, power: str | None):  # type: ignore[no-untyped-def]
+        if power is None:
+            return None
+        candidates = [p for p in profile.positions.all() if power in p.powers]
+        designees = [p for p in candidates if "designee" in p.code]
+        # The chief's designee, not the chief, approves in the demo: that is the everyday case.
+        return (
+            (designees or candidates or [None])[0]
+            if power == Power.APPROVE_ACCOUNTS
+            else (candidates or [None])[0]
+        )
+
+    def _members(self, profile: PolicyProfile) -> dict[str, Member]:
+        units = {
+            code: Unit.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in UNITS.items()
+        }
+        members: dict[str, Member] = {}
+        for index, (username, first, last, rank, unit, boss, roles, power, trained) in enumerate(
+            PEOPLE, start=1
+        ):
+            member, created = Member.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "rank": rank,
+                    "unit": units[unit],
+                    "email": f"{username}@{profile.email_domain}",
+                    "employee_number": f"E{1000 + index}",
+                    "badge_number": f"{4200 + index}",
+                    "supervisor": members.get(boss) if boss else None,
+                },
+            )
+            if created:
+                member.set_password(DEMO_PASSWORD)
+                member.save()
+                member.groups.set([Group.objects.get(name=r.value) for r in roles])
+                position = self._position(profile, power)
+                if position is not None:
+                    member.positions.add(position)
+                if trained:
+                    TrainingCertification.objects.create(
+                        member=member,
+                        kind=TrainingKind.INTERNET_INVESTIGATIONS,
+                        title="Internet investigations and cybercrime",
+                        issued_on=date.today() - timedelta(days=200),
+                        expires_on=date.today() + timedelta(days=530),
+                    )
+            members[username] = member
+        admin = Member.objects.filter(username="admin").first()
+        if admin is None:
+            admin = Member.objects.create_superuser(
+                "admin",
+                f"admin@{profile.email_domain}",
+                DEMO_PASSWORD,
+                first_name="Portal",
+                last_name="Administrator",
+            )
+        return members
+
+    def _accounts(self, m: dict[str, Member]) -> None:
+        if SocialAccount.objects.exists():
+            return
+        main = services.account_register(
+            actor=m["pio"],
+            data={
+                "platform": "facebook",
+                "handle": "@DepartmentPolice",
+                "url": "https://www.facebook.com/DepartmentPolice",
+                "purpose_statement": "News, safety tips and time-sensitive notices from the department.",
+                "contact_info": "Public Information Office, non-emergency line; emergencies call 911",
+                "official_website_url": "https://www.example.gov/police",
+            },
+        )
+        traffic = services.account_register(
+            actor=m["pio2"],
+            data={
+                "platform": "x",
+                "handle": "@DeptPoliceTraffic",
+                "url": "https://x.com/DeptPoliceTraffic",
+                "purpose_statement": "Road closures, special events and weather emergencies.",
+                "contact_info": "Traffic Unit via the Public Information Office",
+                "official_website_url": "https://www.example.gov/police/traffic",
+            },
+        )
+        for account in (main, traffic):
+            services.account_approve(account=account, actor=m["chief"])
+            for item in account.checklist_items.all():
+                services.account_checklist_set(
+                    account=account, actor=m["chief"], code=item.code, done=True, evidence="About section"
+                )
+            services.account_activate(account=account, actor=m["chief"])
+            services.account_grant_post_approver(account=account, actor=m["chief"], member=m["sergeant"])
+        services.account_register(
+            actor=m["pio"],
+            data={
+                "platform": "instagram",
+                "handle": "@DepartmentPoliceCommunity",
+                "url": "https://www.instagram.com/DepartmentPoliceCommunity",
+                "purpose_statement": "Community outreach: events, recruitment and crime-prevention tips.",
+                "contact_info": "Public Information Office",
+                "official_website_url": "https://www.example.gov/police",
+            },
+        )

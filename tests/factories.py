@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts import services
+from accounts.models import Member, PolicyProfile, Power, Role, SocialAccount
+
+PASSWORD = "correct-horse-battery"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Member{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@{PolicyProfile.objects.current().email_domain}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.add(*[Group.objects.get(name=r.value) for r in extracted])
+
+    @factory.post_generation
+    def power(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted:
+            profile = PolicyProfile.objects.current()
+            position = next(p for p in profile.positions.all() if extracted in p.powers)
+            self.positions.add(position)
+        if create:
+            self.save()
+
+
+def pio(**kwargs: object) -> Member:
+    return MemberFactory(roles=[Role.PIO], **kwargs)
+
+
+def chief(**kwargs: object) -> Member:
+    return MemberFactory(roles=[Role.COMMAND], power=Power.APPROVE_ACCOUNTS, **kwargs)
+
+
+ACCOUNT_DATA = {
+    "platform": "facebook",
+    "handle": "@TestPD",
+    "url": "https://www.facebook.com/TestPD",
+    "purpose_statement": "News and safety tips.",
+    "contact_info": "PIO office, non-emergency line",
+    "official_website_url": "https://www.example.gov/police",
+}
+
+
+def account(
+    actor: Member, *, approver: Member | None = None, status: str = "proposed", **data: str
+) -> SocialAccount:
+    """An account driven to ``status`` through the real services."""
+    acc = services.account_register(actor=actor, data={**ACCOUNT_DATA, **data})
+    if status == "proposed":
+        return acc
+    assert approver is not None
+    acc = services.account_approve(account=acc, actor=approver)
+    if status == "approved":
+        return acc
+    for item in acc.checklist_items.all():
+        services.account_checklist_set(account=acc, actor=actor, code=item.code, done=True)
+    acc = services.account_activate(account=acc, actor=actor)
+    if status == "active":
+        return acc
+    raise ValueError(status)
