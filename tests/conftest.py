@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.profiles import load_all_profiles
+from tests.worker import celery_worker  # noqa: F401  (fixture)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server share the process
 
