@@ -310,3 +310,23 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Notification(models.Model):
+    """An in-app notice to one member. Written in the same transaction as the event it reports, so a
+    lost e-mail never loses the notice; e-mail is sent after commit as a courtesy copy."""
+
+    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"

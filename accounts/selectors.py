@@ -92,3 +92,13 @@ def dashboard_for(member: Member) -> dict[str, Any]:
         "proposed_accounts": accounts.filter(status=AccountStatus.PROPOSED).count(),
     }
     return items
+
+
+def accounts_with_any_perm(member: Member) -> list[int]:
+    """Ids of accounts this member administers or approves posts for: one query (object perms)."""
+    rows = UserObjectPermission.objects.filter(
+        user=member,
+        content_type=ContentType.objects.get_for_model(SocialAccount),
+        permission__codename__in=[ADMINISTER, APPROVE_POSTS],
+    ).values_list("object_pk", flat=True)
+    return sorted({int(pk) for pk in rows})

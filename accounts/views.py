@@ -18,15 +18,8 @@ from .selectors import (
     account_administrators_map,
     account_post_approvers_map,
     can_approve_accounts,
-    dashboard_for,
     is_account_admin,
 )
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html", {"items": dashboard_for(request.user)})
 
 
 @login_required

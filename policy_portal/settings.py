@@ -245,6 +245,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.disable_inactive_members",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Courtesy e-mails whose queue message was lost (Redis outage, dead worker): every 5 minutes.
+    "email-pending-notifications": {
+        "task": "accounts.tasks.email_pending_notifications",
+        "schedule": timedelta(minutes=5),
+    },
+    # B5: pending approvals escalate level by level; time-sensitive deadlines are minutes, so every minute.
+    "escalate-overdue-approvals": {
+        "task": "approvals.tasks.escalate_overdue_approvals",
+        "schedule": timedelta(minutes=1),
+    },
     # Audit chain check hourly: a broken link is found within the hour, cheap on an indexed table.
     "verify-audit-chain": {
         "task": "audit.tasks.verify_audit_chain",

@@ -7,10 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
-from accounts import views as accounts_views
+from approvals import api as approvals_api
+from policy_portal import views as portal_views
 
 router = DefaultRouter()
 router.register("accounts", accounts_api.SocialAccountViewSet, basename="api-account")
+router.register("posts", approvals_api.PostViewSet, basename="api-post")
+router.register("comments", approvals_api.CommentViewSet, basename="api-comment")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,10 +24,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
-    path("", accounts_views.dashboard, name="dashboard"),
+    path("", portal_views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("posts/", include("approvals.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -1,7 +1,23 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts import selectors as account_selectors
+from accounts.models import Notification
+from approvals import selectors as approval_selectors
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each role sees what waits for it; every app contributes its own part."""
+    items = account_selectors.dashboard_for(request.user)
+    items.update(approval_selectors.dashboard_for(request.user))
+    notes = Notification.objects.filter(recipient=request.user, read_at__isnull=True)[:10]
+    return render(request, "accounts/dashboard.html", {"items": items, "notifications": notes})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -70,3 +70,34 @@ def account(
     if status == "active":
         return acc
     raise ValueError(status)
+
+
+def supervisor(**kwargs: object) -> Member:
+    return MemberFactory(roles=[Role.SUPERVISOR], **kwargs)
+
+
+def live_account_with_approver(pio_member: Member | None = None, **data: str):  # type: ignore[no-untyped-def]
+    """An active account administered by a PIO with a supervisor named post approver (HPPD I.B.5)."""
+    from accounts import services as account_services
+
+    pio_member = pio_member or pio()
+    boss = chief()
+    sarge = supervisor(supervisor=boss)
+    acc = account(pio_member, approver=boss, status="active", **data)
+    account_services.account_grant_post_approver(account=acc, actor=boss, member=sarge)
+    return acc, pio_member, sarge, boss
+
+
+def post(
+    author: Member,
+    acc: SocialAccount,
+    body: str = "Crime prevention tip: lock your car.",
+    category: str = "community_outreach",
+    submit: bool = False,
+):  # type: ignore[no-untyped-def]
+    from approvals import services as post_services
+
+    p = post_services.post_create(actor=author, account=acc, data={"body": body, "category": category})
+    if submit:
+        p = post_services.post_submit(post=p, actor=author)
+    return p

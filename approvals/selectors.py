@@ -1,0 +1,92 @@
+"""Reads about posts that depend on who is asking, and the approval queue."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import PolicyProfile
+from policy_portal import clock
+
+from .models import Post, PostStatus, Severity
+
+ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
+
+
+def traffic_light(post: Post, now: datetime | None = None, profile: PolicyProfile | None = None) -> str:
+    """B5: on time / due soon (last quarter of the window, per profile) / overdue."""
+    if post.status != PostStatus.SUBMITTED or post.approval_due_at is None or post.submitted_at is None:
+        return ""
+    now = now or clock.now()
+    if now >= post.approval_due_at:
+        return OVERDUE
+    profile = profile or PolicyProfile.objects.current()
+    fraction = float(profile.escalation.get("due_soon_fraction", 0.25))
+    window = post.approval_due_at - post.submitted_at
+    return DUE_SOON if post.approval_due_at - now <= window * fraction else ON_TIME
+
+
+def posts_for_queue(
+    user: Any, filters: dict[str, str] | None = None, now: datetime | None = None
+) -> QuerySet[Post]:
+    """The approval queue: visible posts with their account, author and finding counts, in a constant
+    number of queries however many posts and accounts exist."""
+    filters = filters or {}
+    now = now or clock.now()
+    qs = (
+        Post.objects.visible_to(user)
+        .select_related("account", "author")
+        .annotate(
+            blocking_count=Count("findings", filter=Q(findings__severity=Severity.BLOCK), distinct=True),
+            warning_count=Count("findings", filter=Q(findings__severity=Severity.WARN), distinct=True),
+        )
+    )
+    if filters.get("account"):
+        qs = qs.filter(account_id=filters["account"]) if str(filters["account"]).isdigit() else qs.none()
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    status = filters.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    deadline = filters.get("deadline", "")
+    if deadline == OVERDUE:
+        qs = qs.filter(status=PostStatus.SUBMITTED, approval_due_at__lte=now)
+    elif deadline in (DUE_SOON, ON_TIME):
+        qs = qs.filter(status=PostStatus.SUBMITTED, approval_due_at__gt=now)
+    return qs.order_by("approval_due_at", "-updated_at")
+
+
+def due_soon_filter(posts: list[Post], light: str, now: datetime | None = None) -> list[Post]:
+    profile = PolicyProfile.objects.current()
+    return [p for p in posts if traffic_light(p, now, profile) == light]
+
+
+def horizon(minutes: int) -> timedelta:
+    return timedelta(minutes=minutes)
+
+
+def dashboard_for(user: Any) -> dict[str, Any]:
+    """What waits for this member in the approvals workflow."""
+    from accounts.models import Power
+
+    from .services import can_approve_posts  # noqa: F401  (same rule as the service)
+
+    now = clock.now()
+    visible = posts_for_queue(user, {}, now)
+    pending = [
+        p
+        for p in visible.filter(status=PostStatus.SUBMITTED).exclude(author=user)
+        if user.has_perm("accounts.approve_posts_socialaccount", p.account) or Power.PIO_LEAD in user.powers()
+    ]
+    mine = list(
+        visible.filter(
+            author=user, status__in=[PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.APPROVED]
+        )
+    )
+    profile = PolicyProfile.objects.current()
+    return {
+        "posts_to_approve": [(p, traffic_light(p, now, profile)) for p in pending[:20]],
+        "my_posts": mine[:20],
+    }
