@@ -26,3 +26,13 @@ def notify(
 
         enqueue_after_commit(email_notifications, ids)
     return rows
+
+
+def notification_mark_read(
+    *, member: Member, notification_id: int, now: datetime | None = None
+) -> Notification | None:
+    """Mark one of the member's own notifications read; another member's is not found."""
+    note = Notification.objects.filter(pk=notification_id, recipient=member).first()
+    if note is not None and note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=now or clock.now())
+    return note

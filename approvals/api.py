@@ -266,6 +266,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "moderated_at",
         ]
         read_only_fields = ["ground_label", "moderated_by", "moderated_at"]
+        validators: list[Any] = []  # uniqueness is the service's call, reported on platform_comment_id
 
 
 class BarSerializer(serializers.Serializer):

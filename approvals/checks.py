@@ -64,6 +64,10 @@ def _compiled(key: str, *, word: bool = True) -> re.Pattern[str]:
 
 def _hit(d: Detector, text: str, start: int, end: int, message: str, severity: str | None = None) -> Hit:
     lo, hi = max(0, start - 30), min(len(text), end + 30)
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < 45:  # whole words in the excerpt
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < 45:
+        hi += 1
     return Hit(d.code, d.clause, severity or d.severity, message, start, end, text[lo:hi].strip())
 
 

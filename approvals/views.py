@@ -178,6 +178,13 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "findings": findings,
             "warnings": [f for f in findings if f.severity == Severity.WARN],
+            "warning_kinds": sorted(
+                {
+                    (f.detector, checks.DETECTOR_BY_CODE[f.detector].label, f.clause)
+                    for f in findings
+                    if f.severity == Severity.WARN and f.detector in checks.DETECTOR_BY_CODE
+                }
+            ),
             "blocking": [f for f in findings if f.severity == Severity.BLOCK],
             "light": traffic_light(post),
             "history": AuditEvent.objects.visible_to(user).for_object(post).order_by("id"),

@@ -25,6 +25,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("", portal_views.dashboard, name="dashboard"),
+    path("notifications/<int:pk>/", portal_views.notification_open, name="notification-open"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
 from accounts.models import Notification
+from accounts.notifications import notification_mark_read
 from approvals import selectors as approval_selectors
 
 
@@ -25,3 +27,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": "Not found.", "fields": {}}, status=404)
     return render(request, "404.html", status=404)
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: mark it read, then go where it points."""
+    note = notification_mark_read(member=request.user, notification_id=pk)
+    if note is None:
+        raise Http404
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect("dashboard")

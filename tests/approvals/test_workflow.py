@@ -230,3 +230,16 @@ def test_media_upload_checks_type_and_records_licence_cpd_iii_c_4_c():
     )
     assert m.content_type == "image/png" and len(m.sha256) == 64
     assert not Post.objects.get(pk=p2.pk).findings.exists()
+
+
+def test_opening_a_notification_marks_it_read_and_others_are_404(client):
+    acc, pio, sarge, _ = f.live_account_with_approver()
+    f.post(pio, acc, submit=True)
+    note = Notification.objects.get(recipient=sarge)
+    client.force_login(pio)
+    assert client.get(f"/notifications/{note.pk}/").status_code == 404
+    client.force_login(sarge)
+    resp = client.get(f"/notifications/{note.pk}/")
+    assert resp.status_code == 302 and resp.url == f"/posts/{note.url.split('/')[2]}/"
+    note.refresh_from_db()
+    assert note.read_at is not None

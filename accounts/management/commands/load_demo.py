@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import (
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             ensure_roles()
             members = self._members(profile)
             self._accounts(members)
+            self._posts(members)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {profile.department_name}."))
 
     def _position(self, profile: PolicyProfile, power: str | None):  # type: ignore[no-untyped-def]
@@ -188,5 +190,65 @@ class Command(BaseCommand):
                 "purpose_statement": "Community outreach: events, recruitment and crime-prevention tips.",
                 "contact_info": "Public Information Office",
                 "official_website_url": "https://www.example.gov/police",
+            },
+        )
+
+    def _posts(self, m: dict[str, Member]) -> None:
+        """A few posts in every state a PIO or supervisor meets on a normal morning."""
+        from approvals import services as posts
+        from approvals.models import Post
+
+        if Post.objects.exists():
+            return
+        main = SocialAccount.objects.get(handle="@DepartmentPolice")
+        traffic = SocialAccount.objects.get(handle="@DeptPoliceTraffic")
+        now = timezone.now()
+        overdue = posts.post_create(
+            actor=m["pio2"],
+            account=traffic,
+            data={
+                "body": "Road closure: Route 9 between Oak and Elm is closed for flooding. Use Main St.",
+                "category": "time_sensitive",
+            },
+        )
+        posts.post_submit(post=overdue, actor=m["pio2"], now=now - timedelta(minutes=40))
+        warning = posts.post_create(
+            actor=m["pio"],
+            account=main,
+            data={
+                "body": "Courthouse parking is limited Monday during the trial; use the Main St garage.",
+                "category": "community_outreach",
+            },
+        )
+        posts.post_submit(post=warning, actor=m["pio"])
+        posts.post_create(
+            actor=m["pio"],
+            account=main,
+            data={
+                "body": "Arrest made in the Elm St burglaries: the suspect is guilty of all five break-ins.",
+                "category": "investigative_appeal",
+            },
+        )
+        recruiting = posts.post_create(
+            actor=m["pio"],
+            account=main,
+            data={
+                "body": "We're hiring! Join us at the recruitment fair on Saturday at the community center.",
+                "category": "recruitment",
+            },
+        )
+        posts.post_submit(post=recruiting, actor=m["pio"])
+        posts.post_approve(post=recruiting, actor=m["sergeant"], comment="Good to go.")
+        posts.comment_record(
+            actor=m["pio"],
+            account=main,
+            data={
+                "platform_comment_id": "fb-10293",
+                "author_handle": "@angry_neighbor",
+                "original_text": "You are all idiots and I know where the chief lives.",
+                "action": "removed",
+                "ground": "personal-attack",
+                "commented_at": now - timedelta(hours=3),
+                "note": "Threat forwarded to patrol.",
             },
         )
