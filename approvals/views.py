@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +21,7 @@ from policy_portal.errors import DomainError
 
 from . import checks, services
 from .forms import CommentForm, DecisionForm, MediaForm, PostForm, PublishForm
-from .models import ModeratedComment, Post, PostCategory, PostStatus, Severity
+from .models import BarredCommenter, ModeratedComment, Post, PostCategory, PostStatus, Severity
 from .selectors import DUE_SOON, ON_TIME, OVERDUE, posts_for_queue, traffic_light
 
 
@@ -267,6 +268,25 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def commenter_bar(request: HttpRequest) -> HttpResponse:
+    account = get_object_or_404(
+        SocialAccount.objects.visible_to(request.user), pk=request.POST.get("account") or 0
+    )
+    try:
+        services.commenter_bar(
+            actor=request.user,
+            account=account,
+            handle=request.POST.get("author_handle", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, "Commenter barred from this account.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("moderation-log")
+
+
+@login_required
 def moderation_log(request: HttpRequest) -> HttpResponse:
     accounts = accounts_administered_by(request.user).exclude(status=AccountStatus.RETIRED)
     form = CommentForm(request.POST or None, accounts=accounts)
@@ -280,6 +300,17 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
             _form_errors(form, exc)
     comments = ModeratedComment.objects.visible_to(request.user).select_related("account", "moderated_by")
     threshold = PolicyProfile.objects.current().commenter_bar_threshold
+    barred = set(
+        BarredCommenter.objects.filter(lifted_at__isnull=True).values_list("account_id", "author_handle")
+    )
+    repeaters = [
+        row
+        for row in comments.values("account_id", "account__handle", "author_handle")
+        .annotate(violations=Count("id"))
+        .filter(violations__gte=threshold)
+        .order_by("-violations")
+        if (row["account_id"], row["author_handle"]) not in barred
+    ]
     return render(
         request,
         "approvals/moderation.html",
@@ -287,6 +318,7 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "comments": comments[:200],
             "threshold": threshold,
+            "repeaters": repeaters,
             "can_record": accounts.exists(),
         },
         status=400 if form.errors else 200,

@@ -165,3 +165,31 @@ def test_comment_moderation_preserves_the_comment_and_bars_repeat_violators_b6(a
     assert ModeratedComment.objects.count() == 3
     assert _as(api, f.MemberFactory()).get("/api/v1/comments/").json()["count"] == 0
     assert _as(api, sarge).get("/api/v1/comments/").json()["count"] == 3
+
+
+def test_moderation_page_records_and_offers_to_bar_repeat_violators_b6(client):
+    acc, pio, sarge, _ = f.live_account_with_approver()
+    client.force_login(pio)
+    for i in range(3):
+        resp = client.post(
+            "/posts/moderation/",
+            {
+                "account": acc.pk,
+                "platform_comment_id": f"c{i}",
+                "author_handle": "@troll",
+                "original_text": f"insult {i}",
+                "commented_at": "2026-11-20T10:00",
+                "action": "removed",
+                "ground": "personal-attack",
+            },
+        )
+        assert resp.status_code == 302
+    page = client.get("/posts/moderation/").content.decode()
+    assert "Repeat violators" in page and "insult 2" in page
+    resp = client.post(
+        "/posts/moderation/bar/",
+        {"account": acc.pk, "author_handle": "@troll", "reason": "threats"},
+        follow=True,
+    )
+    assert "Commenter barred" in resp.content.decode()
+    assert "Repeat violators" not in client.get("/posts/moderation/").content.decode()

@@ -69,7 +69,17 @@ def test_pages_fit_a_tablet(sign_in, screenshot):
     pio, chief = f.pio(username="pio"), f.chief()
     f.account(pio, approver=chief, status="active")
     page = sign_in(pio, f.PASSWORD, viewport={"width": 768, "height": 1024})
-    page.goto("/accounts/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 768
-    screenshot(page, "account-list-tablet")
+    f.post(pio, acc_live := SocialAccount.objects.get(), submit=True)
+    for url in (
+        "/accounts/",
+        f"/accounts/{acc_live.pk}/",
+        "/posts/",
+        "/posts/new/",
+        "/posts/moderation/",
+        "/",
+    ):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 768, url
+    page.goto("/posts/?all=1")
+    screenshot(page, "post-queue-tablet")
