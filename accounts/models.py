@@ -62,6 +62,10 @@ class PolicyProfile(models.Model):
     approval_deadlines_minutes = models.JSONField(default=dict, help_text="Post category → minutes (B2, B5).")
     escalation = models.JSONField(default=dict, blank=True)
     covert_max_term_days = models.PositiveIntegerField(default=90)
+    covert_expiry_warning_days = models.PositiveIntegerField(default=7)
+    intelligence_review_years = models.PositiveIntegerField(
+        default=5, help_text="28 CFR 23.20(h): review or purge within at most five years."
+    )
     comment_removal_grounds = models.JSONField(default=list, blank=True)
     commenter_bar_threshold = models.PositiveIntegerField(default=3)
     closure_days = models.JSONField(default=list, blank=True, help_text="ISO dates the department is closed.")
@@ -330,3 +334,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
+
+
+class DepartmentDevice(models.Model):
+    """A department-approved device (CPD IV.C.1): the investigative use log accepts only these."""
+
+    asset_tag = models.CharField(max_length=40, unique=True)
+    description = models.CharField(max_length=200)
+    assigned_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    approved_for_investigations = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["asset_tag"]
+
+    def __str__(self) -> str:
+        return f"{self.asset_tag} — {self.description}"

@@ -66,6 +66,8 @@ def validate_profile_data(data: dict[str, Any], *, source: str = "profile") -> N
         raise ProfileError(f"{source}: duplicate checklist codes")
     if "@" in data["email_domain"] or "." not in data["email_domain"]:
         raise ProfileError(f"{source}: email_domain must be a bare domain like example.org")
+    if not 1 <= int(data.get("intelligence_review_years", 5)) <= 5:
+        raise ProfileError(f"{source}: intelligence_review_years must be 1-5 (28 CFR 23.20(h))")
 
 
 @transaction.atomic
@@ -87,6 +89,8 @@ def load_profile(data: dict[str, Any], *, source: str = "profile") -> PolicyProf
     for key in (
         "disclaimer_text",
         "escalation",
+        "covert_expiry_warning_days",
+        "intelligence_review_years",
         "comment_removal_grounds",
         "commenter_bar_threshold",
         "closure_days",

@@ -255,6 +255,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.tasks.escalate_overdue_approvals",
         "schedule": timedelta(minutes=1),
     },
+    # C4: alias authorizations expire when their term ends. Every 15 minutes, so a term that ended at
+    # midnight is closed before the morning shift; a worker that was down catches up on its next run.
+    "expire-alias-authorizations": {
+        "task": "investigations.tasks.expire_alias_authorizations",
+        "schedule": timedelta(minutes=15),
+    },
+    # 28 CFR 23.20(h): weekly, Monday morning, the review-or-purge list reaches each investigator.
+    "remind-intelligence-reviews": {
+        "task": "investigations.tasks.remind_intelligence_reviews",
+        "schedule": crontab(day_of_week=1, hour=7, minute=0),
+    },
     # Audit chain check hourly: a broken link is found within the hour, cheap on an indexed table.
     "verify-audit-chain": {
         "task": "audit.tasks.verify_audit_chain",

@@ -8,12 +8,16 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from approvals import api as approvals_api
+from investigations import api as investigations_api
 from policy_portal import views as portal_views
 
 router = DefaultRouter()
 router.register("accounts", accounts_api.SocialAccountViewSet, basename="api-account")
 router.register("posts", approvals_api.PostViewSet, basename="api-post")
 router.register("comments", approvals_api.CommentViewSet, basename="api-comment")
+router.register(
+    "alias-authorizations", investigations_api.AliasAuthorizationViewSet, basename="api-alias-authorization"
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -30,6 +34,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("posts/", include("approvals.urls")),
+    path("investigations/", include("investigations.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

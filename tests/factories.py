@@ -101,3 +101,57 @@ def post(
     if submit:
         p = post_services.post_submit(post=p, actor=author)
     return p
+
+
+def investigator(*, trained: bool = True, **kwargs: object) -> Member:
+    from datetime import date, timedelta
+
+    from accounts.models import TrainingCertification, TrainingKind, Unit
+
+    unit = kwargs.pop("unit", None) or Unit.objects.get_or_create(code="ciu", defaults={"name": "CIU"})[0]
+    member = MemberFactory(roles=[Role.INVESTIGATOR], unit=unit, **kwargs)
+    if trained:
+        TrainingCertification.objects.create(
+            member=member,
+            kind=TrainingKind.INTERNET_INVESTIGATIONS,
+            issued_on=date.today() - timedelta(days=30),
+            expires_on=date.today() + timedelta(days=335),
+        )
+    return member
+
+
+def authorizer(**kwargs: object) -> Member:
+    return MemberFactory(roles=[Role.COMMAND], power=Power.AUTHORIZE_COVERT, **kwargs)
+
+
+def alias_data(**overrides: object) -> dict[str, object]:
+    from datetime import date, timedelta
+
+    data: dict[str, object] = {
+        "platform": "Instagram",
+        "alias_handle": "@sk8r_jay_02",
+        "alias_identity": "Jay, 19, skateboarder",
+        "engagement_level": "covert",
+        "case_number": "BPD-26-004411",
+        "purpose": "Identify the seller of stolen catalytic converters advertising on Instagram.",
+        "target_description": "Account advertising converters in the Westside area.",
+        "target_handles": "@cats_4_cash",
+        "planned_activities": ["create_alias", "contact_suspect"],
+        "first_amendment_attestation": True,
+        "starts_on": date.today(),
+        "ends_on": date.today() + timedelta(days=30),
+    }
+    data.update(overrides)
+    return data
+
+
+def device(**kwargs: object):  # type: ignore[no-untyped-def]
+    from accounts.models import DepartmentDevice
+
+    defaults = {
+        "asset_tag": f"DEV-{DepartmentDevice.objects.count() + 1:04d}",
+        "description": "laptop",
+        "approved_for_investigations": True,
+    }
+    defaults.update(kwargs)
+    return DepartmentDevice.objects.create(**defaults)

@@ -85,6 +85,7 @@ class Command(BaseCommand):
             members = self._members(profile)
             self._accounts(members)
             self._posts(members)
+            self._devices()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {profile.department_name}."))
 
     def _position(self, profile: PolicyProfile, power: str | None):  # type: ignore[no-untyped-def]
@@ -252,3 +253,21 @@ class Command(BaseCommand):
                 "note": "Threat forwarded to patrol.",
             },
         )
+
+    def _devices(self) -> None:
+        """The register of department-approved investigative devices (CPD IV.C.1)."""
+        from accounts.models import DepartmentDevice
+
+        ciu, scu = Unit.objects.get(code="ciu"), Unit.objects.get(code="scu")
+        for tag, description, unit in [
+            ("CIU-LT-0142", "CIU investigations laptop (non-attributable line)", ciu),
+            ("SCU-LT-0077", "SCU investigations laptop (non-attributable line)", scu),
+        ]:
+            DepartmentDevice.objects.get_or_create(
+                asset_tag=tag,
+                defaults={
+                    "description": description,
+                    "assigned_unit": unit,
+                    "approved_for_investigations": True,
+                },
+            )

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import DepartmentDevice
+
+from .models import EngagementLevel, PlannedActivity, UseBasis
+
+
+class AliasRequestForm(forms.Form):
+    platform = forms.CharField(max_length=60)
+    alias_handle = forms.CharField(max_length=150, label="Alias handle")
+    alias_identity = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Alias identity"
+    )
+    engagement_level = forms.ChoiceField(
+        choices=EngagementLevel.choices,
+        help_text="BPD Inv. uses 3: covert use needs authorization and training.",
+    )
+    case_number = forms.CharField(max_length=40, label="Case / incident number")
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Articulated investigative purpose"
+    )
+    target_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Target description")
+    target_handles = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Target handles (one per line, for deconfliction)",
+    )
+    planned_activities = forms.MultipleChoiceField(
+        choices=PlannedActivity.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    first_amendment_attestation = forms.BooleanField(
+        required=False,
+        label="I attest this is not based solely on political, religious or other First-Amendment "
+        "activity (CPD IV.D.1)",
+    )
+    on_duty = forms.BooleanField(
+        required=False, label="I am on duty (off-duty members may not create undercover accounts)"
+    )
+
+
+class UseForm(forms.Form):
+    occurred_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    on_duty = forms.BooleanField(required=False, label="I was on duty (CPD IV.C.2)")
+    device = forms.ModelChoiceField(
+        queryset=DepartmentDevice.objects.filter(is_active=True, approved_for_investigations=True),
+        label="Department-approved device (CPD IV.C.1)",
+    )
+    basis = forms.ChoiceField(
+        choices=UseBasis.choices, label="Basis for any non-public material (CPD IV.C.4)"
+    )
+    basis_reference = forms.CharField(required=False, max_length=120, label="Warrant number / exigency note")
+    activity = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What was done")
+    leads_forwarded_to = forms.CharField(required=False, max_length=200, label="Leads forwarded to (unit)")
+    report_number = forms.CharField(max_length=60, label="Documented in report (CPD IV.C.7)")
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RenewForm(forms.Form):
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    on_duty = forms.BooleanField(required=False, label="I am on duty")

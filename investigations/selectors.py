@@ -1,0 +1,53 @@
+"""Reads of covert data: each starts from ``visible_to`` and each read of details is audited (C8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+
+from audit.models import Sensitivity
+from audit.services import audit_record
+
+from .models import AliasAuthorization, AuthorizationStatus
+
+
+def authorization_for_read(user: Any, pk: Any) -> AliasAuthorization:
+    """C8: the authorization if this user has need to know — else 404 — and an audit event of the read."""
+    try:
+        auth = (
+            AliasAuthorization.objects.visible_to(user)
+            .select_related("requester", "decided_by", "unit")
+            .get(pk=pk)
+        )
+    except (AliasAuthorization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    with transaction.atomic():
+        audit_record(action="alias.viewed", actor=user, obj=auth, sensitivity=Sensitivity.RESTRICTED)
+    return auth
+
+
+def authorizations_listed(user: Any, rows: list[AliasAuthorization]) -> None:
+    """A list shows aliases and targets too: one audit event naming every id shown."""
+    if rows:
+        with transaction.atomic():
+            audit_record(
+                action="alias.listed",
+                actor=user,
+                after={"ids": [r.pk for r in rows]},
+                sensitivity=Sensitivity.RESTRICTED,
+            )
+
+
+def awaiting_decision(user: Any):  # type: ignore[no-untyped-def]
+    from accounts.models import Power
+
+    if Power.AUTHORIZE_COVERT not in user.powers():
+        return AliasAuthorization.objects.none()
+    return (
+        AliasAuthorization.objects.visible_to(user)
+        .filter(status=AuthorizationStatus.REQUESTED)
+        .exclude(requester=user)
+        .select_related("requester", "unit")
+    )
