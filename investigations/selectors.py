@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -51,3 +52,17 @@ def awaiting_decision(user: Any):  # type: ignore[no-untyped-def]
         .exclude(requester=user)
         .select_related("requester", "unit")
     )
+
+
+def dashboard_for(user: Any) -> dict[str, Any]:
+    """Counts only: the dashboard never shows covert details, not even to the need-to-know audience."""
+    from policy_portal import clock
+
+    visible = AliasAuthorization.objects.visible_to(user)
+    return {
+        "aliases_awaiting_me": awaiting_decision(user).count(),
+        "aliases_mine_active": visible.filter(requester=user, status=AuthorizationStatus.APPROVED).count(),
+        "aliases_expiring": visible.filter(
+            status=AuthorizationStatus.APPROVED, ends_on__lte=clock.today() + timedelta(days=7)
+        ).count(),
+    }

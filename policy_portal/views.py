@@ -10,6 +10,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Notification
 from accounts.notifications import notification_mark_read
 from approvals import selectors as approval_selectors
+from investigations import selectors as investigation_selectors
 
 
 @login_required
@@ -18,6 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Each role sees what waits for it; every app contributes its own part."""
     items = account_selectors.dashboard_for(request.user)
     items.update(approval_selectors.dashboard_for(request.user))
+    items.update(investigation_selectors.dashboard_for(request.user))
     notes = Notification.objects.filter(recipient=request.user, read_at__isnull=True)[:10]
     return render(request, "accounts/dashboard.html", {"items": items, "notifications": notes})
 

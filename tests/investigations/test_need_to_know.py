@@ -119,3 +119,14 @@ def test_rookie_is_refused_with_a_clear_reason_via_api_bpd_3c(api):
     assert "engagement_level" in resp.json()["fields"]
     invalid = api.post("/api/v1/alias-authorizations/", {**body, "engagement_level": "sneaky"}, format="json")
     assert invalid.status_code == 400 and "engagement_level" in invalid.json()["fields"]
+
+
+def test_dashboard_shows_counts_to_the_authorizer_and_nothing_to_outsiders(case, client):
+    auth, outsiders, insiders = case
+    detective = insiders["requester"]
+    services.alias_request(actor=detective, data=f.alias_data(case_number="NEW-1"), on_duty=True)
+    client.force_login(insiders["authorizer"])
+    assert "1 alias authorization awaiting your decision" in client.get("/").content.decode()
+    client.force_login(outsiders["pio"])
+    body = client.get("/").content.decode()
+    assert "alias authorization" not in body and auth.case_number not in body
