@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import AccountStatus, Member, PolicyProfile, Power, SocialAccount
 from accounts.notifications import notify
 from accounts.selectors import account_post_approvers_map, is_account_admin
+from audit.models import AuditEvent
 from audit.services import audit_record
 from policy_portal import clock
 from policy_portal.errors import Conflict, IllegalTransition, InvalidInput, NotPermitted
@@ -526,6 +527,7 @@ def post_publish(
         post.platform_post_id, post.platform_url = record.platform_post_id, record.platform_url
         post.updated_at = now
         post.save()
+        _archive_published(post, now)
         audit_record(
             action="post.published",
             actor=actor,
@@ -540,6 +542,62 @@ def post_publish(
             now=now,
         )
     return post
+
+
+def _archive_published(post: Post, now: datetime) -> None:
+    """D1: the exact approved version, its approval chain and check findings become an archived record
+    in the same transaction as the publication — published and archived commit together or not at all.
+    (Synchronous rather than an after-commit task: a lost message must never mean a lost record.)"""
+    from retention.services import archive_capture
+
+    chain = [
+        {
+            "at": e.occurred_at.isoformat(),
+            "actor": e.actor_label,
+            "action": e.action,
+            "comment": e.after.get("comment") or e.after.get("reason") or "",
+        }
+        for e in AuditEvent.objects.for_object(post).order_by("id")
+    ]
+    content = {
+        "post_id": post.pk,
+        "version": post.version,
+        "account": str(post.account),
+        "author": post.author.username,
+        "category": post.category,
+        "body": post.body,
+        "approved_by": post.decided_by.username if post.decided_by else "",
+        "approval_comment": post.decision_note,
+        "acknowledged_warnings": post.acknowledged_warnings,
+        "findings": [
+            {"detector": f.detector, "clause": f.clause, "severity": f.severity, "excerpt": f.excerpt}
+            for f in post.findings.all()
+        ],
+        "published_at": post.published_at,
+        "platform_post_id": post.platform_post_id,
+        "platform_url": post.platform_url,
+        "media": [
+            {
+                "name": m.original_name,
+                "sha256": m.sha256,
+                "licence": m.licence,
+                "source": m.source,
+                "path": m.file.name,
+            }
+            for m in post.media.all()
+        ],
+        "approval_chain": chain,
+    }
+    archive_capture(
+        kind="post",
+        source=post,
+        title=f"{post.account.handle}: {post.body[:80]}",
+        content=content,
+        text=post.body,
+        series_code="social-media-posts",
+        account=post.account,
+        now=now,
+    )
 
 
 def post_comment(*, post: Post, actor: Member, text: str, now: datetime | None = None) -> None:
@@ -707,6 +765,7 @@ def comment_record(
                 moderated_by=actor,
                 moderated_at=now,
             )
+            _archive_comment(comment, now)
             audit_record(
                 action="comment.moderated",
                 actor=actor,
@@ -722,6 +781,34 @@ def comment_record(
     except IntegrityError:
         raise InvalidInput.for_field("platform_comment_id", "This comment is already recorded.") from None
     return comment
+
+
+def _archive_comment(comment: ModeratedComment, now: datetime) -> None:
+    """D1, BPD Disclaimer: a removed comment is preserved and stored under the public records laws."""
+    from retention.services import archive_capture
+
+    content = {
+        "account": str(comment.account),
+        "platform_comment_id": comment.platform_comment_id,
+        "author_handle": comment.author_handle,
+        "original_text": comment.original_text,
+        "commented_at": comment.commented_at,
+        "action": comment.action,
+        "ground": comment.ground_label,
+        "moderated_by": comment.moderated_by.username,
+        "moderated_at": comment.moderated_at,
+        "note": comment.note,
+    }
+    archive_capture(
+        kind="comment",
+        source=comment,
+        title=f"Comment by {comment.author_handle} on {comment.account.handle}",
+        content=content,
+        text=comment.original_text,
+        series_code="moderated-comments",
+        account=comment.account,
+        now=now,
+    )
 
 
 def commenter_violations(account: SocialAccount, handle: str) -> int:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -210,6 +211,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ExtensionReasonEnum": "retention.models.ExtensionReason"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------------
@@ -265,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-intelligence-reviews": {
         "task": "investigations.tasks.remind_intelligence_reviews",
         "schedule": crontab(day_of_week=1, hour=7, minute=0),
+    },
+    # D3: FOIA reminders and overdue flags, hourly during the day: a statutory clock in business days.
+    "foia-reminders": {
+        "task": "retention.tasks.foia_reminders",
+        "schedule": crontab(minute=5, hour="6-18"),
     },
     # Audit chain check hourly: a broken link is found within the hour, cheap on an indexed table.
     "verify-audit-chain": {

@@ -10,11 +10,17 @@ from accounts import api as accounts_api
 from approvals import api as approvals_api
 from investigations import api as investigations_api
 from policy_portal import views as portal_views
+from retention import api as retention_api
+from retention import views as retention_views
 
 router = DefaultRouter()
 router.register("accounts", accounts_api.SocialAccountViewSet, basename="api-account")
 router.register("posts", approvals_api.PostViewSet, basename="api-post")
 router.register("comments", approvals_api.CommentViewSet, basename="api-comment")
+router.register("records", retention_api.RecordViewSet, basename="api-record")
+router.register("retention-schedules", retention_api.RecordSeriesViewSet, basename="api-schedule")
+router.register("legal-holds", retention_api.LegalHoldViewSet, basename="api-hold")
+router.register("foia-requests", retention_api.FoiaRequestViewSet, basename="api-foia")
 router.register(
     "alias-authorizations", investigations_api.AliasAuthorizationViewSet, basename="api-alias-authorization"
 )
@@ -35,6 +41,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("posts/", include("approvals.urls")),
     path("investigations/", include("investigations.urls")),
+    path("records/", include("retention.urls")),
+    path("foia/denials/", retention_views.denial_index, name="foia-denials"),
+    path("foia/denials.csv", retention_views.denial_index_csv, name="foia-denials-csv"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -11,6 +11,7 @@ from accounts.models import Notification
 from accounts.notifications import notification_mark_read
 from approvals import selectors as approval_selectors
 from investigations import selectors as investigation_selectors
+from retention import selectors as retention_selectors
 
 
 @login_required
@@ -20,6 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     items = account_selectors.dashboard_for(request.user)
     items.update(approval_selectors.dashboard_for(request.user))
     items.update(investigation_selectors.dashboard_for(request.user))
+    items.update(retention_selectors.dashboard_for(request.user))
     notes = Notification.objects.filter(recipient=request.user, read_at__isnull=True)[:10]
     return render(request, "accounts/dashboard.html", {"items": items, "notifications": notes})
 

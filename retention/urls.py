@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.foia_queue, name="foia-queue"),
+    path("foia/new/", views.foia_new, name="foia-new"),
+    path("foia/<int:pk>/", views.foia_detail, name="foia-detail"),
+    path("foia/<int:pk>/<slug:action>/", views.foia_action, name="foia-action"),
+    path("archive/", views.archive, name="records-archive"),
+    path("holds/", views.holds, name="records-holds"),
+    path("holds/<int:pk>/release/", views.hold_release, name="records-hold-release"),
+    path("schedules/", views.schedules, name="records-schedules"),
+]
