@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.foia_reminders",
         "schedule": crontab(minute=5, hour="6-18"),
     },
+    # D4: export packages whose message or worker was lost are re-sent from database state.
+    "export-sweep": {
+        "task": "retention.tasks.export_sweep",
+        "schedule": timedelta(minutes=5),
+    },
     # Audit chain check hourly: a broken link is found within the hour, cheap on an indexed table.
     "verify-audit-chain": {
         "task": "audit.tasks.verify_audit_chain",

@@ -21,6 +21,7 @@ router.register("records", retention_api.RecordViewSet, basename="api-record")
 router.register("retention-schedules", retention_api.RecordSeriesViewSet, basename="api-schedule")
 router.register("legal-holds", retention_api.LegalHoldViewSet, basename="api-hold")
 router.register("foia-requests", retention_api.FoiaRequestViewSet, basename="api-foia")
+router.register("exports", retention_api.ExportViewSet, basename="api-export")
 router.register(
     "alias-authorizations", investigations_api.AliasAuthorizationViewSet, basename="api-alias-authorization"
 )

@@ -16,6 +16,7 @@ from policy_portal.errors import InvalidInput
 from . import services
 from .models import (
     ArchivedRecord,
+    ExportPackage,
     ExtensionReason,
     FoiaRequest,
     FoiaType,
@@ -313,3 +314,66 @@ class FoiaRequestViewSet(
             raise InvalidInput.for_field("record", "No such record.")
         w = services.withholding_add(req=req, actor=request.user, record=record, **data)
         return Response(WithholdingSerializer(w).data, status=status.HTTP_201_CREATED)
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    records = serializers.PrimaryKeyRelatedField(queryset=ArchivedRecord.objects.all(), many=True)
+    foia_request = serializers.PrimaryKeyRelatedField(queryset=FoiaRequest.objects.all())
+
+    class Meta:
+        model = ExportPackage
+        fields = [
+            "id",
+            "foia_request",
+            "records",
+            "status",
+            "progress",
+            "sha256",
+            "size",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = ["status", "progress", "sha256", "size", "error", "created_at", "finished_at"]
+
+
+class ExportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Export packages (D4): create with ``foia_request`` and ``records``; poll ``status``/``progress``."""
+
+    serializer_class = ExportSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return ExportPackage.objects.visible_to(self.request.user).prefetch_related("records")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from .exports import export_create
+
+        payload = ExportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        req = payload.validated_data["foia_request"]
+        if not FoiaRequest.objects.visible_to(request.user).filter(pk=req.pk).exists():
+            raise InvalidInput.for_field("foia_request", "No such request.")
+        package = export_create(actor=request.user, req=req, records=payload.validated_data["records"])
+        return Response(ExportSerializer(package).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={(200, "application/zip"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None):  # type: ignore[no-untyped-def]
+        from pathlib import Path
+
+        from django.http import FileResponse, Http404
+
+        from .exports import record_download
+
+        package = self.get_object()
+        if package.status != "done" or not Path(package.file_path).is_file():
+            raise Http404
+        record_download(package=package, actor=request.user)
+        return FileResponse(
+            open(package.file_path, "rb"),
+            as_attachment=True,  # noqa: SIM115
+            filename=Path(package.file_path).name,
+            content_type="application/zip",
+        )

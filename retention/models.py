@@ -252,3 +252,44 @@ class Withholding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exemption} on FOIA #{self.foia_request_id}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Building"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ExportPackageQuerySet(models.QuerySet["ExportPackage"]):
+    def visible_to(self, user: Any) -> ExportPackageQuerySet:
+        return self.all() if _records_staff(user) else self.none()
+
+
+class ExportPackage(models.Model):
+    """A FOIA response package: one ZIP that is a BagIt bag (RFC 8493) — readable and native records,
+    original media, redaction log, cover letter and a Concordance load file (D4)."""
+
+    foia_request = models.ForeignKey(FoiaRequest, on_delete=models.PROTECT, related_name="exports")
+    records = models.ManyToManyField(ArchivedRecord, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=400, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ExportPackageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} for FOIA #{self.foia_request_id}"

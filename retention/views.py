@@ -20,6 +20,8 @@ from policy_portal.errors import DomainError
 from . import services
 from .models import (
     ArchivedRecord,
+    ExportPackage,
+    ExportStatus,
     ExtensionReason,
     FoiaRequest,
     FoiaType,
@@ -264,3 +266,51 @@ def denial_index_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@login_required
+@require_POST
+def export_start(request: HttpRequest, pk: int) -> HttpResponse:
+    from .exports import export_create
+
+    req = _visible_request(request, pk)
+    ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+    records = list(ArchivedRecord.objects.visible_to(request.user).filter(pk__in=ids))
+    try:
+        export_create(actor=request.user, req=req, records=records)
+        messages.success(request, "Export started: the package is being built.")
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("foia-detail", pk=req.pk)
+
+
+def _visible_export(request: HttpRequest, pk: int) -> ExportPackage:
+    return get_object_or_404(ExportPackage.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the progress bar polls this until the package is ready."""
+    return render(request, "retention/_export.html", {"export": _visible_export(request, pk)})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    from .exports import record_download
+
+    package = _visible_export(request, pk)
+    if package.status != ExportStatus.DONE or not Path(package.file_path).is_file():
+        raise Http404
+    record_download(package=package, actor=request.user)
+    return FileResponse(
+        open(package.file_path, "rb"),
+        as_attachment=True,  # noqa: SIM115 — FileResponse closes it
+        filename=Path(package.file_path).name,
+        content_type="application/zip",
+    )
