@@ -278,6 +278,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.export_sweep",
         "schedule": timedelta(minutes=5),
     },
+    # D2: nightly, after the inactive-member sweep: propose disposal batches for records past retention
+    # and resume any execution a dead worker left half done.
+    "disposal-sweep": {
+        "task": "retention.tasks.disposal_sweep",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Audit chain check hourly: a broken link is found within the hour, cheap on an indexed table.
     "verify-audit-chain": {
         "task": "audit.tasks.verify_audit_chain",

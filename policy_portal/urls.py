@@ -22,6 +22,7 @@ router.register("retention-schedules", retention_api.RecordSeriesViewSet, basena
 router.register("legal-holds", retention_api.LegalHoldViewSet, basename="api-hold")
 router.register("foia-requests", retention_api.FoiaRequestViewSet, basename="api-foia")
 router.register("exports", retention_api.ExportViewSet, basename="api-export")
+router.register("disposal-batches", retention_api.DisposalBatchViewSet, basename="api-disposal")
 router.register(
     "alias-authorizations", investigations_api.AliasAuthorizationViewSet, basename="api-alias-authorization"
 )

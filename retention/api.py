@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +17,7 @@ from policy_portal.errors import InvalidInput
 from . import services
 from .models import (
     ArchivedRecord,
+    DisposalBatch,
     ExportPackage,
     ExtensionReason,
     FoiaRequest,
@@ -377,3 +379,89 @@ class ExportViewSet(
             filename=Path(package.file_path).name,
             content_type="application/zip",
         )
+
+
+class DisposalBatchSerializer(serializers.ModelSerializer):
+    series = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DisposalBatch
+        fields = [
+            "id",
+            "series",
+            "status",
+            "proposed_at",
+            "certificate_number",
+            "certificate",
+            "submitted_on",
+            "approved_on",
+            "approved_copy_sha256",
+            "executed_at",
+            "items",
+        ]
+
+    def get_items(self, obj: DisposalBatch) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in obj.items.all():
+            counts[item.outcome] = counts.get(item.outcome, 0) + 1
+        return counts
+
+
+class SubmitSerializer(serializers.Serializer):
+    submitted_on = serializers.DateField(required=False)
+
+
+class ApproveCopySerializer(serializers.Serializer):
+    approved_copy = serializers.FileField()
+    approved_on = serializers.DateField(required=False)
+
+
+class DisposalBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Disposal batches (D2): certificate, submission, approved copy, execution."""
+
+    serializer_class = DisposalBatchSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            DisposalBatch.objects.visible_to(self.request.user)
+            .select_related("series")
+            .prefetch_related("items")
+        )
+
+    def _out(self, batch: DisposalBatch) -> Response:
+        return Response(DisposalBatchSerializer(self.get_queryset().get(pk=batch.pk)).data)
+
+    @extend_schema(request=None, responses={200: DisposalBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def certificate(self, request: Request, pk: str | None = None) -> Response:
+        from .disposal import disposal_certify
+
+        return self._out(disposal_certify(batch=self.get_object(), actor=request.user))
+
+    @extend_schema(request=SubmitSerializer, responses={200: DisposalBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        from .disposal import disposal_submit
+
+        batch = self.get_object()
+        payload = SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(disposal_submit(batch=batch, actor=request.user, **payload.validated_data))
+
+    @extend_schema(request=ApproveCopySerializer, responses={200: DisposalBatchSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        from .disposal import disposal_approve
+
+        batch = self.get_object()
+        payload = ApproveCopySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(disposal_approve(batch=batch, actor=request.user, **payload.validated_data))
+
+    @extend_schema(request=None, responses={200: DisposalBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def execute(self, request: Request, pk: str | None = None) -> Response:
+        from .disposal import disposal_execute
+
+        return self._out(disposal_execute(batch=self.get_object(), actor=request.user))

@@ -293,3 +293,97 @@ class ExportPackage(models.Model):
 
     def __str__(self) -> str:
         return f"Export #{self.pk} for FOIA #{self.foia_request_id}"
+
+
+class DisposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CERTIFIED = "certified", "Certificate generated"
+    SUBMITTED = "submitted", "Submitted to the Local Records Commission"
+    APPROVED = "approved", "Approved copy returned"
+    EXECUTING = "executing", "Executing"
+    EXECUTED = "executed", "Executed"
+
+
+class DisposalBatchQuerySet(models.QuerySet["DisposalBatch"]):
+    def visible_to(self, user: Any) -> DisposalBatchQuerySet:
+        return self.all() if _records_staff(user) else self.none()
+
+
+class DisposalBatch(models.Model):
+    """Records whose retention has run, proposed for destruction under a Local Records Disposal
+    Certificate (50 ILCS 205/7; 44 Ill. Adm. Code 4000.40 / 4500.40)."""
+
+    S = DisposalStatus
+    TRANSITIONS: dict[str, set[str]] = {
+        S.PROPOSED: {S.CERTIFIED},
+        S.CERTIFIED: {S.SUBMITTED},
+        S.SUBMITTED: {S.APPROVED},
+        S.APPROVED: {S.EXECUTING},
+        S.EXECUTING: {S.EXECUTED},
+        S.EXECUTED: set(),
+    }
+
+    series = models.ForeignKey(RecordSeries, on_delete=models.PROTECT, related_name="disposal_batches")
+    status = models.CharField(
+        max_length=12, choices=DisposalStatus.choices, default=S.PROPOSED, db_index=True
+    )
+    proposed_at = models.DateTimeField()
+    certificate_number = models.CharField(max_length=40, blank=True)
+    certificate = models.JSONField(default=dict, blank=True)
+    certified_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    approved_copy = models.FileField(upload_to="disposal/approved/", blank=True)
+    approved_copy_sha256 = models.CharField(max_length=64, blank=True)
+    executed_at = models.DateTimeField(null=True, blank=True)
+    executed_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = DisposalBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"Disposal batch #{self.pk} ({self.series.code})"
+
+
+class DisposalItem(models.Model):
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="items")
+    record = models.ForeignKey(ArchivedRecord, on_delete=models.PROTECT, related_name="disposal_items")
+    outcome = models.CharField(
+        max_length=12,
+        default="pending",
+        choices=[("pending", "Pending"), ("destroyed", "Destroyed"), ("kept", "Kept")],
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "record"], name="uniq_disposal_item")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} in batch {self.batch_id}: {self.outcome}"
+
+
+class Tombstone(models.Model):
+    """What was destroyed, when, under which certificate and by whom (D2). One per record, ever."""
+
+    record_id = models.PositiveBigIntegerField(unique=True)
+    series_code = models.CharField(max_length=40)
+    schedule_item = models.CharField(max_length=100)
+    kind = models.CharField(max_length=30)
+    title = models.CharField(max_length=300)
+    content_sha256 = models.CharField(max_length=64)
+    captured_at = models.DateTimeField()
+    trigger_date = models.DateField()
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="tombstones")
+    certificate_number = models.CharField(max_length=40)
+    destroyed_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    destroyed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-destroyed_at"]
+
+    def __str__(self) -> str:
+        return f"Tombstone of record {self.record_id}"

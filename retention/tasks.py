@@ -26,3 +26,19 @@ def export_sweep() -> list[int]:
     from .exports import requeue_stale
 
     return requeue_stale()
+
+
+@shared_task(acks_late=True)
+def run_disposal(batch_id: int) -> dict[str, int]:
+    """D2: execute one approved batch; re-checks each record, keeps held ones, writes tombstones."""
+    from .disposal import disposal_run
+
+    return disposal_run(batch_id)
+
+
+@shared_task
+def disposal_sweep() -> dict[str, list[int]]:
+    """Propose batches for records past retention; resume batches whose execution was interrupted."""
+    from .disposal import disposal_propose, disposal_resume
+
+    return {"proposed": disposal_propose(), "resumed": disposal_resume()}

@@ -14,4 +14,7 @@ urlpatterns = [
     path("holds/", views.holds, name="records-holds"),
     path("holds/<int:pk>/release/", views.hold_release, name="records-hold-release"),
     path("schedules/", views.schedules, name="records-schedules"),
+    path("disposal/", views.disposal_list, name="disposal-list"),
+    path("disposal/<int:pk>/", views.disposal_detail, name="disposal-detail"),
+    path("disposal/<int:pk>/<slug:action>/", views.disposal_action, name="disposal-action"),
 ]

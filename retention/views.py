@@ -20,6 +20,7 @@ from policy_portal.errors import DomainError
 from . import services
 from .models import (
     ArchivedRecord,
+    DisposalBatch,
     ExportPackage,
     ExportStatus,
     ExtensionReason,
@@ -314,3 +315,52 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         filename=Path(package.file_path).name,
         content_type="application/zip",
     )
+
+
+@login_required
+@require_GET
+def disposal_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    batches = DisposalBatch.objects.visible_to(request.user).select_related("series")
+    return render(request, "retention/disposal_list.html", {"batches": batches})
+
+
+@login_required
+@require_GET
+def disposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(DisposalBatch.objects.visible_to(request.user).select_related("series"), pk=pk)
+    return render(
+        request,
+        "retention/disposal_detail.html",
+        {"batch": batch, "items": batch.items.select_related("record"), "tombstones": batch.tombstones.all()},
+    )
+
+
+@login_required
+@require_POST
+def disposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from datetime import date
+
+    from . import disposal
+
+    batch = get_object_or_404(DisposalBatch.objects.visible_to(request.user), pk=pk)
+    try:
+        if action == "certify":
+            disposal.disposal_certify(batch=batch, actor=request.user)
+        elif action == "submit":
+            raw = request.POST.get("submitted_on") or ""
+            disposal.disposal_submit(
+                batch=batch, actor=request.user, submitted_on=date.fromisoformat(raw) if raw else None
+            )
+        elif action == "approve":
+            disposal.disposal_approve(
+                batch=batch, actor=request.user, approved_copy=request.FILES.get("approved_copy")
+            )
+        elif action == "execute":
+            disposal.disposal_execute(batch=batch, actor=request.user)
+        messages.success(request, "Done.")
+    except ValueError:
+        messages.error(request, "Give the date as YYYY-MM-DD.")
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("disposal-detail", pk=batch.pk)
