@@ -163,6 +163,10 @@ class RespondSerializer(serializers.Serializer):
     basis = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
+class NarrowSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=4000)
+
+
 class ResponsiveSerializer(serializers.Serializer):
     records = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
@@ -274,6 +278,19 @@ class FoiaRequestViewSet(
         payload = ExtendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._out(services.foia_extend(req=req, actor=request.user, **payload.validated_data))
+
+    @extend_schema(request=None, responses={200: FoiaSerializer})
+    @action(detail=True, methods=["post"], url_path="voluminous-notice")
+    def voluminous_notice(self, request: Request, pk: str | None = None) -> Response:
+        return self._out(services.foia_voluminous_notice(req=self.get_object(), actor=request.user))
+
+    @extend_schema(request=NarrowSerializer, responses={200: FoiaSerializer})
+    @action(detail=True, methods=["post"])
+    def narrowed(self, request: Request, pk: str | None = None) -> Response:
+        req = self.get_object()
+        payload = NarrowSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(services.foia_narrowed(req=req, actor=request.user, **payload.validated_data))
 
     @extend_schema(request=RespondSerializer, responses={200: FoiaSerializer})
     @action(detail=True, methods=["post"])

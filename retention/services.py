@@ -571,3 +571,59 @@ def foia_remind(*, now: datetime | None = None) -> dict[str, list[int]]:
                 audit_record(action="foia.overdue", obj=req, after={"due_date": req.due_date}, now=now)
                 flagged.append(pk)
     return {"reminded": reminded, "flagged": flagged}
+
+
+def foia_voluminous_notice(*, req: FoiaRequest, actor: Member, now: datetime | None = None) -> FoiaRequest:
+    """§3.6: within 5 business days, tell the requester the request is voluminous; they then have 10
+    business days to narrow it."""
+    _require_records_officer(actor)
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        req = _locked_request(req)
+        if req.request_type != FoiaType.VOLUMINOUS:
+            raise Conflict("Only a voluminous request gets the §3.6 notice.", code="not_voluminous")
+        if today > req.due_date:
+            raise Conflict("The §3.6 notice was due within 5 business days of receipt.", code="too_late")
+        require_transition(
+            FoiaRequest.TRANSITIONS,
+            req.status,
+            FoiaStatus.AWAITING_NARROWING,
+            noun="request",
+            verb="send the voluminous notice for",
+        )
+        req.status = FoiaStatus.AWAITING_NARROWING
+        req.narrowing_due_date = foia_clock.add_business_days(today, foia_clock.NARROWING_DAYS, closures())
+        req.save(update_fields=["status", "narrowing_due_date"])
+        audit_record(
+            action="foia.voluminous_notice",
+            actor=actor,
+            obj=req,
+            after={"narrowing_due_date": req.narrowing_due_date},
+            now=now,
+        )
+    return req
+
+
+def foia_narrowed(
+    *, req: FoiaRequest, actor: Member, description: str, now: datetime | None = None
+) -> FoiaRequest:
+    """§3.6: the requester narrowed the request; it is answered within 5 business days from then."""
+    _require_records_officer(actor)
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput.for_field("description", "Record the narrowed request.")
+    now = now or clock.now()
+    with transaction.atomic():
+        req = _locked_request(req)
+        require_transition(
+            FoiaRequest.TRANSITIONS, req.status, FoiaStatus.OPEN, noun="request", verb="reopen"
+        )
+        if req.status != FoiaStatus.AWAITING_NARROWING:
+            raise Conflict("Only a request awaiting narrowing can be narrowed.", code="illegal_transition")
+        req.description = f"{req.description}\n\nNarrowed {timezone.localdate(now)}: {description}"
+        req.due_date = foia_clock.add_business_days(timezone.localdate(now), 5, closures())
+        req.status, req.reminded_at = FoiaStatus.OPEN, None
+        req.save(update_fields=["description", "due_date", "status", "reminded_at"])
+        audit_record(action="foia.narrowed", actor=actor, obj=req, after={"due_date": req.due_date}, now=now)
+    return req

@@ -170,6 +170,14 @@ def foia_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 basis=post.get("basis", ""),
             )
             messages.success(request, "Redaction recorded with its exemption.")
+        elif action == "voluminous-notice":
+            services.foia_voluminous_notice(req=req, actor=user)
+            messages.success(
+                request, "Voluminous notice recorded; the requester has 10 business days to narrow."
+            )
+        elif action == "narrowed":
+            services.foia_narrowed(req=req, actor=user, description=post.get("description", ""))
+            messages.success(request, "Narrowed request recorded; the clock restarts at 5 business days.")
         elif action == "respond":
             services.foia_respond(
                 req=req, actor=user, response_type=post.get("response_type", ""), basis=post.get("basis", "")

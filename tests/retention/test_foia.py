@@ -231,3 +231,30 @@ def test_only_records_staff_reach_foia_and_the_archive(api, client):
     bad = api.post("/api/v1/foia-requests/", {"requester_name": "", "request_type": "urgent"}, format="json")
     assert bad.status_code == 400 and {"request_type", "description"} <= set(bad.json()["fields"])
     assert FoiaRequest.objects.count() == 1
+
+
+def test_voluminous_notice_gives_ten_business_days_to_narrow_then_five_to_answer_3_6():
+    officer = records_officer()
+    req = services.foia_log(
+        actor=officer,
+        now=_at(2026, 12, 1),
+        data={
+            "requester_name": "R",
+            "description": "Every post since 2015",
+            "request_type": "voluminous",
+            "received_at": _at(2026, 12, 1),
+        },
+    )
+    with pytest.raises(Conflict):
+        services.foia_voluminous_notice(req=req, actor=officer, now=_at(2026, 12, 9))
+    req = services.foia_voluminous_notice(req=req, actor=officer, now=_at(2026, 12, 3))
+    assert req.status == "awaiting_narrowing" and req.narrowing_due_date == date(2026, 12, 17)
+    req = services.foia_narrowed(
+        req=req, actor=officer, description="Only posts from June 2026", now=_at(2026, 12, 10)
+    )
+    assert req.status == "open" and req.due_date == date(2026, 12, 17)
+    standard = services.foia_log(
+        actor=officer, data={"requester_name": "R", "description": "d", "request_type": "standard"}
+    )
+    with pytest.raises(Conflict):
+        services.foia_voluminous_notice(req=standard, actor=officer)
