@@ -233,6 +233,49 @@ def _deconflict(auth: AliasAuthorization, now: datetime) -> None:
         _audit("alias.deconfliction", None, auth, after={"conflict_with_other_unit": True}, now=now)
 
 
+def _archive(auth: AliasAuthorization, now: datetime) -> None:
+    """D1 for covert work: when an authorization ends, it and its use log are archived under the
+    investigations audience (need to know, C8) — invisible to the records office and FOIA packages."""
+    from retention.models import Audience
+    from retention.services import archive_capture
+
+    uses = [
+        {
+            "at": u.occurred_at,
+            "device": u.device.asset_tag,
+            "basis": u.basis,
+            "activity": u.activity,
+            "leads": u.leads_forwarded_to,
+            "report": u.report_number,
+        }
+        for u in auth.uses.select_related("device")
+    ]
+    content = {
+        "authorization": auth.pk,
+        "case_number": auth.case_number,
+        "platform": auth.platform,
+        "alias_handle": auth.alias_handle,
+        "engagement_level": auth.engagement_level,
+        "purpose": auth.purpose,
+        "target_description": auth.target_description,
+        "term": [auth.starts_on, auth.ends_on],
+        "status": auth.status,
+        "authority": auth.authority,
+        "uses": uses,
+    }
+    archive_capture(
+        kind="alias_authorization",
+        source=auth,
+        title=f"Alias authorization #{auth.pk}",
+        content=content,
+        text=auth.purpose,
+        series_code="investigative-social-media",
+        audience=Audience.INVESTIGATIONS,
+        case_number=auth.case_number,
+        now=now,
+    )
+
+
 # --- deciding ----------------------------------------------------------------------------------------
 
 
@@ -316,6 +359,7 @@ def _end(
             after={"status": target, "reason": reason},
             now=now,
         )
+        _archive(auth, now)
         people = [auth.requester] + ([auth.decided_by] if auth.decided_by else [])
         notify(
             [p for p in people if actor is None or p.pk != actor.pk],

@@ -83,6 +83,7 @@ class ArchivedRecord(models.Model):
         SocialAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PUBLIC)
+    case_number = models.CharField(max_length=40, blank=True, db_index=True)
     captured_at = models.DateTimeField(db_index=True)
     trigger_date = models.DateField(db_index=True)
     purged_at = models.DateTimeField(null=True, blank=True)
@@ -123,6 +124,7 @@ class LegalHold(models.Model):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     search = models.CharField(max_length=200, blank=True, help_text="Records whose text contains this.")
+    case_number = models.CharField(max_length=40, blank=True, help_text="Records of this case.")
     records = models.ManyToManyField(
         ArchivedRecord,
         blank=True,

@@ -43,6 +43,11 @@ DEFAULT_SERIES = {
         "post_retention_days",
     ),
     "moderated-comments": ("Moderated comments on department pages", "created", "comment_retention_days"),
+    "investigative-social-media": (
+        "Investigative social media authorizations and use logs",
+        "case_closed",
+        "investigation_retention_days",
+    ),
 }
 
 
@@ -91,6 +96,7 @@ def archive_capture(
     series_code: str,
     account: SocialAccount | None = None,
     audience: str = Audience.PUBLIC,
+    case_number: str = "",
     now: datetime | None = None,
 ) -> ArchivedRecord:
     """D1 (CPD III.C.3.b–c, BPD Platform 2.c–e, HPPD I.C.1–2): snapshot content with its SHA-256.
@@ -118,6 +124,7 @@ def archive_capture(
             content_sha256=canonical_sha256(content),
             account=account,
             audience=audience,
+            case_number=case_number[:40],
             captured_at=now,
             trigger_date=timezone.localdate(now),
         )
@@ -126,6 +133,7 @@ def archive_capture(
             obj=record,
             after={"sha256": record.content_sha256, "version": record.version},
             now=now,
+            sensitivity="restricted" if audience == Audience.INVESTIGATIONS else "normal",
         )
     return record
 
@@ -205,6 +213,7 @@ def hold_create(
     if not matter:
         raise InvalidInput.for_field("matter", "Name the matter.")
     scope = {k: data.get(k) for k in ("account", "series", "date_from", "date_to")}
+    scope["case_number"] = str(data.get("case_number") or "").strip()[:40]
     search = str(data.get("search") or "").strip()
     if not any(scope.values()) and not search and not records:
         raise InvalidInput.for_field(
@@ -267,8 +276,12 @@ def held_records(records: QuerySet[ArchivedRecord]) -> QuerySet[ArchivedRecord]:
             scope &= Q(trigger_date__lte=hold.date_to)
         if hold.search:
             scope &= Q(content_text__icontains=hold.search)
+        if hold.case_number:
+            scope &= Q(case_number=hold.case_number)
         named = Q(holds=hold)
-        has_scope = any([hold.account_id, hold.series_id, hold.date_from, hold.date_to, hold.search])
+        has_scope = any(
+            [hold.account_id, hold.series_id, hold.date_from, hold.date_to, hold.search, hold.case_number]
+        )
         condition |= (scope | named) if has_scope else named
     return records.filter(condition).distinct()
 

@@ -204,7 +204,10 @@ def archive(request: HttpRequest) -> HttpResponse:
 def holds(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     if request.method == "POST":
-        data = {k: request.POST.get(k) or None for k in ("matter", "search", "date_from", "date_to")}
+        data = {
+            k: request.POST.get(k) or None
+            for k in ("matter", "search", "date_from", "date_to", "case_number")
+        }
         try:
             services.hold_create(actor=request.user, data=data)
             messages.success(request, "Legal hold placed.")

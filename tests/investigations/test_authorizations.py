@@ -246,3 +246,28 @@ def test_covert_audit_events_are_restricted_c8():
     event = AuditEvent.objects.get(action="alias.requested")
     assert event.sensitivity == "restricted"
     assert not AuditEvent.objects.visible_to(f.pio()).filter(action="alias.requested").exists()
+
+
+def test_ended_authorizations_are_archived_under_need_to_know_and_held_by_case_d1_c8(api):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role
+    from retention import services as records
+    from retention.models import ArchivedRecord
+
+    detective, lieutenant = f.investigator(), f.authorizer()
+    auth = services.alias_request(actor=detective, data=f.alias_data(), on_duty=True)
+    services.alias_approve(auth=auth, actor=lieutenant)
+    services.alias_revoke(auth=auth, actor=lieutenant, reason="Arrest made")
+    record = ArchivedRecord.objects.get(kind="alias_authorization")
+    assert record.audience == "investigations" and record.case_number == auth.case_number
+    assert record.content["alias_handle"] == auth.alias_handle
+    officer = f.MemberFactory(roles=[Role.RECORDS])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officer)[0].key}")
+    assert api.get("/api/v1/records/").json()["count"] == 0
+    assert api.get(f"/api/v1/records/{record.pk}/").status_code == 404
+    assert not records.archive_search(officer, "catalytic").exists()
+    records.hold_create(
+        actor=officer, data={"matter": "Grand jury subpoena", "case_number": auth.case_number}
+    )
+    assert records.held_records(ArchivedRecord.objects.all()).filter(pk=record.pk).exists()
