@@ -86,6 +86,7 @@ class Command(BaseCommand):
             self._accounts(members)
             self._posts(members)
             self._devices()
+            self._casework(members)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {profile.department_name}."))
 
     def _position(self, profile: PolicyProfile, power: str | None):  # type: ignore[no-untyped-def]
@@ -269,5 +270,53 @@ class Command(BaseCommand):
                     "description": description,
                     "assigned_unit": unit,
                     "approved_for_investigations": True,
+                },
+            )
+
+    def _casework(self, m: dict[str, Member]) -> None:
+        """A published post in the archive, an open FOIA request, a covert request for the lieutenant."""
+        from datetime import date
+
+        from approvals import services as posts
+        from approvals.models import Post
+        from investigations import services as aliases
+        from investigations.models import AliasAuthorization
+        from retention import services as records
+        from retention.models import FoiaRequest
+
+        approved = Post.objects.filter(status="approved").first()
+        if approved is not None:
+            posts.post_publish(
+                post=approved,
+                actor=approved.author,
+                platform_url="https://www.facebook.com/DepartmentPolice/posts/1001",
+            )
+        if not FoiaRequest.objects.exists():
+            records.foia_log(
+                actor=m["records"],
+                data={
+                    "requester_name": "Pat Reporter, Pantagraph",
+                    "requester_contact": "pat@example.com",
+                    "description": "All posts on department social media about the recruitment fair.",
+                    "request_type": "standard",
+                },
+            )
+        if not AliasAuthorization.objects.exists():
+            aliases.alias_request(
+                actor=m["detective"],
+                on_duty=True,
+                data={
+                    "platform": "Instagram",
+                    "alias_handle": "@sk8r_jay_02",
+                    "alias_identity": "Jay, 19, skateboarder",
+                    "engagement_level": "covert",
+                    "case_number": "26-004411",
+                    "purpose": "Identify the seller of stolen catalytic converters advertising on Instagram.",
+                    "target_description": "Account advertising converters on the west side.",
+                    "target_handles": "@cats_4_cash",
+                    "planned_activities": ["create_alias", "contact_suspect"],
+                    "first_amendment_attestation": True,
+                    "starts_on": date.today(),
+                    "ends_on": date.today() + timedelta(days=30),
                 },
             )
