@@ -380,22 +380,9 @@ class ExportViewSet(
     @extend_schema(request=None, responses={(200, "application/zip"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None):  # type: ignore[no-untyped-def]
-        from pathlib import Path
+        from .exports import export_file_response
 
-        from django.http import FileResponse, Http404
-
-        from .exports import record_download
-
-        package = self.get_object()
-        if package.status != "done" or not Path(package.file_path).is_file():
-            raise Http404
-        record_download(package=package, actor=request.user)
-        return FileResponse(
-            open(package.file_path, "rb"),
-            as_attachment=True,  # noqa: SIM115
-            filename=Path(package.file_path).name,
-            content_type="application/zip",
-        )
+        return export_file_response(package=self.get_object(), actor=request.user)
 
 
 class DisposalBatchSerializer(serializers.ModelSerializer):

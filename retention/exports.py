@@ -321,6 +321,19 @@ def record_download(*, package: ExportPackage, actor: Member) -> None:
         )
 
 
+def export_file_response(*, package: ExportPackage, actor: Member):  # type: ignore[no-untyped-def]
+    """The ZIP as a download, audited (D4); a package not ready (or whose file is gone) is not found."""
+    from django.http import FileResponse, Http404
+
+    path = Path(package.file_path)
+    if package.status != ExportStatus.DONE or not path.is_file():
+        raise Http404
+    record_download(package=package, actor=actor)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip"
+    )
+
+
 def verify_zip(path: Path) -> tuple[bool, str]:
     """Unpack a package and validate it as a BagIt bag (every file against manifest-sha256.txt)."""
     import tempfile

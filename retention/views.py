@@ -22,7 +22,6 @@ from .models import (
     ArchivedRecord,
     DisposalBatch,
     ExportPackage,
-    ExportStatus,
     ExtensionReason,
     FoiaRequest,
     FoiaType,
@@ -310,22 +309,9 @@ def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    from pathlib import Path
+    from .exports import export_file_response
 
-    from django.http import FileResponse
-
-    from .exports import record_download
-
-    package = _visible_export(request, pk)
-    if package.status != ExportStatus.DONE or not Path(package.file_path).is_file():
-        raise Http404
-    record_download(package=package, actor=request.user)
-    return FileResponse(
-        open(package.file_path, "rb"),
-        as_attachment=True,  # noqa: SIM115 — FileResponse closes it
-        filename=Path(package.file_path).name,
-        content_type="application/zip",
-    )
+    return export_file_response(package=_visible_export(request, pk), actor=request.user)
 
 
 @login_required
