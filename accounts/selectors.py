@@ -94,11 +94,20 @@ def dashboard_for(member: Member) -> dict[str, Any]:
     return items
 
 
-def accounts_with_any_perm(member: Member) -> list[int]:
-    """Ids of accounts this member administers or approves posts for: one query (object perms)."""
+def _accounts_with(member: Member, codenames: list[str]) -> list[int]:
     rows = UserObjectPermission.objects.filter(
         user=member,
         content_type=ContentType.objects.get_for_model(SocialAccount),
-        permission__codename__in=[ADMINISTER, APPROVE_POSTS],
+        permission__codename__in=codenames,
     ).values_list("object_pk", flat=True)
     return sorted({int(pk) for pk in rows})
+
+
+def accounts_with_any_perm(member: Member) -> list[int]:
+    """Ids of accounts this member administers or approves posts for: one query (object perms)."""
+    return _accounts_with(member, [ADMINISTER, APPROVE_POSTS])
+
+
+def accounts_with_post_approval(member: Member) -> list[int]:
+    """Ids of accounts whose posts this member may approve (HPPD I.B.5): one query."""
+    return _accounts_with(member, [APPROVE_POSTS])

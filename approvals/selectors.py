@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -58,28 +58,18 @@ def posts_for_queue(
     return qs.order_by("approval_due_at", "-updated_at")
 
 
-def due_soon_filter(posts: list[Post], light: str, now: datetime | None = None) -> list[Post]:
-    profile = PolicyProfile.objects.current()
-    return [p for p in posts if traffic_light(p, now, profile) == light]
-
-
-def horizon(minutes: int) -> timedelta:
-    return timedelta(minutes=minutes)
-
-
 def dashboard_for(user: Any) -> dict[str, Any]:
     """What waits for this member in the approvals workflow."""
     from accounts.models import Power
-
-    from .services import can_approve_posts  # noqa: F401  (same rule as the service)
+    from accounts.selectors import accounts_with_post_approval
 
     now = clock.now()
     visible = posts_for_queue(user, {}, now)
-    pending = [
-        p
-        for p in visible.filter(status=PostStatus.SUBMITTED).exclude(author=user)
-        if user.has_perm("accounts.approve_posts_socialaccount", p.account) or Power.PIO_LEAD in user.powers()
-    ]
+    # The same rule as services.can_approve_posts, evaluated once for the member rather than per post.
+    awaiting = visible.filter(status=PostStatus.SUBMITTED).exclude(author=user)
+    if Power.PIO_LEAD not in user.powers():
+        awaiting = awaiting.filter(account_id__in=accounts_with_post_approval(user))
+    pending = list(awaiting[:20])
     mine = list(
         visible.filter(
             author=user, status__in=[PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.APPROVED]
@@ -87,6 +77,6 @@ def dashboard_for(user: Any) -> dict[str, Any]:
     )
     profile = PolicyProfile.objects.current()
     return {
-        "posts_to_approve": [(p, traffic_light(p, now, profile)) for p in pending[:20]],
+        "posts_to_approve": [(p, traffic_light(p, now, profile)) for p in pending],
         "my_posts": mine[:20],
     }

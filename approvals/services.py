@@ -745,9 +745,15 @@ def comment_record(
     commented_at = data.get("commented_at")
     if not isinstance(commented_at, datetime):
         errors["commented_at"] = ["Give the date and time of the comment."]
+    post = None
+    post_id = data.get("post_id")
+    if post_id is not None:
+        # Missing, hidden and other-account posts get the same answer (style rule 6).
+        post = Post.objects.visible_to(actor).filter(pk=post_id, account=account).first()
+        if post is None:
+            errors["post"] = ["No such post on this account."]
     if errors:
         raise InvalidInput("The moderation record has invalid fields.", fields=errors)
-    post = data.get("post")
     now = now or clock.now()
     try:
         with transaction.atomic():

@@ -67,6 +67,15 @@ class SeriesSerializer(serializers.ModelSerializer):
         ]
 
 
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """A record id resolved against the caller's archive view: a hidden record (investigations, C8)
+    gets the same "does not exist" answer as a missing one."""
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request = self.context.get("request")
+        return ArchivedRecord.objects.visible_to(request.user if request else None)
+
+
 class HoldSerializer(serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(
         queryset=SocialAccount.objects.all(), required=False, allow_null=True
@@ -74,9 +83,7 @@ class HoldSerializer(serializers.ModelSerializer):
     series = serializers.PrimaryKeyRelatedField(
         queryset=RecordSeries.objects.all(), required=False, allow_null=True
     )
-    records = serializers.PrimaryKeyRelatedField(
-        queryset=ArchivedRecord.objects.all(), many=True, required=False
-    )
+    records = VisibleRecordField(many=True, required=False)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -104,6 +111,8 @@ class ReleaseSerializer(serializers.Serializer):
 
 
 class WithholdingSerializer(serializers.ModelSerializer):
+    record = VisibleRecordField(required=False, allow_null=True)
+
     class Meta:
         model = Withholding
         fields = ["id", "record", "whole_item", "span_start", "span_end", "exemption", "basis", "created_at"]
@@ -222,7 +231,7 @@ class LegalHoldViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = HoldSerializer(data=request.data)
+        payload = HoldSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         records = data.pop("records", [])
@@ -322,21 +331,16 @@ class FoiaRequestViewSet(
     @action(detail=True, methods=["post"])
     def withholdings(self, request: Request, pk: str | None = None) -> Response:
         req = self.get_object()
-        payload = WithholdingSerializer(data=request.data)
+        payload = WithholdingSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         record = data.pop("record", None)
-        if (
-            record is not None
-            and not ArchivedRecord.objects.visible_to(request.user).filter(pk=record.pk).exists()
-        ):
-            raise InvalidInput.for_field("record", "No such record.")
         w = services.withholding_add(req=req, actor=request.user, record=record, **data)
         return Response(WithholdingSerializer(w).data, status=status.HTTP_201_CREATED)
 
 
 class ExportSerializer(serializers.ModelSerializer):
-    records = serializers.PrimaryKeyRelatedField(queryset=ArchivedRecord.objects.all(), many=True)
+    records = VisibleRecordField(many=True)
     foia_request = serializers.PrimaryKeyRelatedField(queryset=FoiaRequest.objects.all())
 
     class Meta:
@@ -369,7 +373,7 @@ class ExportViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         from .exports import export_create
 
-        payload = ExportSerializer(data=request.data)
+        payload = ExportSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         req = payload.validated_data["foia_request"]
         if not FoiaRequest.objects.visible_to(request.user).filter(pk=req.pk).exists():

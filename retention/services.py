@@ -215,6 +215,8 @@ def hold_create(
     scope = {k: data.get(k) for k in ("account", "series", "date_from", "date_to")}
     scope["case_number"] = str(data.get("case_number") or "").strip()[:40]
     search = str(data.get("search") or "").strip()
+    if records:
+        require_archive_view(actor, records)
     if not any(scope.values()) and not search and not records:
         raise InvalidInput.for_field(
             "search", "Give a scope: account, series, dates, search text or records."
@@ -289,11 +291,10 @@ def held_records(records: QuerySet[ArchivedRecord]) -> QuerySet[ArchivedRecord]:
 # --- FOIA (D3) ---------------------------------------------------------------------------------------
 
 
-def foia_due_dates(request_type: str, received: date) -> tuple[date, date | None]:
+def foia_due_date(request_type: str, received: date) -> date:
     """§3(d) standard 5, §3.1 commercial 21, §3.2 recurrent 21 business days; §3.6 voluminous: notice in
     5 business days (the requester then has 10 to narrow)."""
-    due = foia_clock.add_business_days(received, foia_clock.BUSINESS_DAYS[request_type], closures())
-    return due, None
+    return foia_clock.add_business_days(received, foia_clock.BUSINESS_DAYS[request_type], closures())
 
 
 def foia_log(*, actor: Member, data: dict[str, Any], now: datetime | None = None) -> FoiaRequest:
@@ -319,7 +320,7 @@ def foia_log(*, actor: Member, data: dict[str, Any], now: datetime | None = None
         errors["assigned_officer"] = ["Assign a records officer."]
     if errors:
         raise InvalidInput("The request has invalid fields.", fields=errors)
-    due, _ = foia_due_dates(request_type, timezone.localdate(received_at))
+    due = foia_due_date(request_type, timezone.localdate(received_at))
     with transaction.atomic():
         req = FoiaRequest.objects.create(
             requester_name=name[:200],
@@ -387,6 +388,15 @@ def foia_extend(*, req: FoiaRequest, actor: Member, reason: str, now: datetime |
     return req
 
 
+def require_archive_view(actor: Member, records: list[ArchivedRecord], *, field: str = "records") -> None:
+    """Records outside the actor's archive view — investigation records under need to know (C8) — are
+    refused with the same answer as records that do not exist, so they never enter a hold, a FOIA
+    request or a package through this door."""
+    ids = {r.pk for r in records}
+    if len(ids) != ArchivedRecord.objects.visible_to(actor).filter(pk__in=ids).count():
+        raise InvalidInput.for_field(field, "Some records do not exist.")
+
+
 def foia_add_responsive(
     *, req: FoiaRequest, actor: Member, records: list[ArchivedRecord], now: datetime | None = None
 ) -> LegalHold:
@@ -394,6 +404,7 @@ def foia_add_responsive(
     _require_records_officer(actor)
     if not records:
         raise InvalidInput.for_field("records", "Pick at least one record.")
+    require_archive_view(actor, records)
     with transaction.atomic():
         req = _locked_request(req)
         if req.status == FoiaStatus.CLOSED:

@@ -155,3 +155,15 @@ def device(**kwargs: object):  # type: ignore[no-untyped-def]
     }
     defaults.update(kwargs)
     return DepartmentDevice.objects.create(**defaults)
+
+
+def published_post(body: str = "Parade route closures on Main St this Saturday.", *, handle: str = "@TestPD"):  # type: ignore[no-untyped-def]
+    """A post driven through draft → approved → published on a fresh account (and so archived, D1)."""
+    from approvals import services as post_services
+
+    acc, pio_member, sarge, _ = live_account_with_approver(handle=handle)
+    p = post(pio_member, acc, body=body, submit=True)
+    post_services.post_approve(post=p, actor=sarge, comment="ok")
+    return post_services.post_publish(
+        post=p, actor=pio_member, platform_url=f"https://example.org/{handle[1:]}/1"
+    )

@@ -193,3 +193,48 @@ def test_moderation_page_records_and_offers_to_bar_repeat_violators_b6(client):
     )
     assert "Commenter barred" in resp.content.decode()
     assert "Repeat violators" not in client.get("/posts/moderation/").content.decode()
+
+
+def test_comment_post_that_is_missing_hidden_or_on_another_account_gets_one_answer_b6(api):
+    acc, pio, _, _ = f.live_account_with_approver(handle="@Mine")
+    other_acc, other_pio, _, _ = f.live_account_with_approver(handle="@Theirs")
+    hidden = f.post(other_pio, other_acc)
+    base = {
+        "account": acc.pk,
+        "platform_comment_id": "c1",
+        "author_handle": "@x",
+        "original_text": "t",
+        "action": "removed",
+        "ground": "personal-attack",
+        "commented_at": "2026-11-20T10:00:00Z",
+    }
+    _as(api, pio)
+    answers = [
+        api.post("/api/v1/comments/", {**base, "post": pk}, format="json") for pk in (hidden.pk, 999999)
+    ]
+    assert [r.status_code for r in answers] == [400, 400]
+    assert (
+        answers[0].json()["fields"]
+        == answers[1].json()["fields"]
+        == {"post": ["No such post on this account."]}
+    )
+    assert not ModeratedComment.objects.exists()
+    own = f.post(pio, acc)
+    created = api.post("/api/v1/comments/", {**base, "post": own.pk}, format="json")
+    assert created.status_code == 201 and created.json()["post"] == own.pk
+
+
+def test_approver_dashboard_is_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    acc, pio, sarge, boss = f.live_account_with_approver(handle="@D0")
+    from accounts.services import account_grant_post_approver
+
+    f.post(pio, acc, submit=True)
+    client.force_login(sarge)
+    with django_assert_max_num_queries(40) as few:
+        assert "Posts awaiting your approval" in client.get("/").content.decode()
+    for i in range(1, 8):
+        other = f.account(pio, approver=boss, status="active", handle=f"@D{i}")
+        account_grant_post_approver(account=other, actor=boss, member=sarge)
+        f.post(pio, other, submit=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "(8)" in client.get("/").content.decode()

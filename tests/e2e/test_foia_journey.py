@@ -13,7 +13,6 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from retention.models import ExportPackage, FoiaRequest
 from tests import factories as f
-from tests.retention.test_foia import _published_post
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -21,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 def test_records_officer_logs_redacts_exports_and_downloads_a_valid_bag_d3_d4(
     sign_in, screenshot, celery_worker, tmp_path
 ):
-    _published_post("Crash on Route 9 this morning. Driver Jane Roe was taken to the hospital.")
+    f.published_post("Crash on Route 9 this morning. Driver Jane Roe was taken to the hospital.")
     officer = f.MemberFactory(username="records", roles=[Role.RECORDS])
 
     page = sign_in(officer, f.PASSWORD)

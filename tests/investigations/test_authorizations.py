@@ -271,3 +271,50 @@ def test_ended_authorizations_are_archived_under_need_to_know_and_held_by_case_d
         actor=officer, data={"matter": "Grand jury subpoena", "case_number": auth.case_number}
     )
     assert records.held_records(ArchivedRecord.objects.all()).filter(pk=record.pk).exists()
+
+
+def test_investigation_records_cannot_be_held_made_responsive_or_exported_by_id_c8(api):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Role
+    from retention import services as records
+    from retention.models import ArchivedRecord
+
+    detective = f.investigator()
+    auth = services.alias_request(actor=detective, data=f.alias_data(), on_duty=True)
+    services.alias_close(auth=auth, actor=detective, reason="Not needed")
+    secret = ArchivedRecord.objects.get(kind="alias_authorization")
+    officer = f.MemberFactory(roles=[Role.RECORDS])
+    req = records.foia_log(
+        actor=officer, data={"requester_name": "R", "description": "d", "request_type": "standard"}
+    )
+    with pytest.raises(InvalidInput):
+        records.foia_add_responsive(req=req, actor=officer, records=[secret])
+    with pytest.raises(InvalidInput):
+        records.hold_create(actor=officer, data={"matter": "m"}, records=[secret])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officer)[0].key}")
+    answers = []
+    for pk in (secret.pk, 999999):
+        answers.append(
+            [
+                api.post("/api/v1/legal-holds/", {"matter": "m", "records": [pk]}, format="json").json()[
+                    "fields"
+                ],
+                api.post(
+                    f"/api/v1/foia-requests/{req.pk}/responsive/", {"records": [pk]}, format="json"
+                ).json()["fields"],
+                api.post("/api/v1/exports/", {"foia_request": req.pk, "records": [pk]}, format="json").json()[
+                    "fields"
+                ],
+                api.post(
+                    f"/api/v1/foia-requests/{req.pk}/withholdings/",
+                    {"record": pk, "exemption": "7(1)(c)", "whole_item": True},
+                    format="json",
+                ).json()["fields"],
+            ]
+        )
+    hidden, missing = answers
+    assert [sorted(a) for a in hidden] == [["records"], ["records"], ["records"], ["record"]]
+    assert [list(a.values())[0][0].replace(str(secret.pk), "N") for a in hidden] == [
+        list(a.values())[0][0].replace("999999", "N") for a in missing
+    ]

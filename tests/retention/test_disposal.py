@@ -14,25 +14,15 @@ from retention import disposal, services
 from retention.models import ArchivedRecord, DisposalBatch, Tombstone
 from retention.tasks import run_disposal
 from tests import factories as f
-from tests.retention.test_foia import _published_post
 from tests.worker import wait_for
 
 
 def _aged_records(n: int = 3, days_old: int = 2000):  # type: ignore[no-untyped-def]
     for i in range(n):
-        _published_post(f"Community tip number {i}: lock your car.") if i == 0 else _other(i)
+        f.published_post(f"Community tip number {i}: lock your car.", handle=f"@Acc{i}")
     old = timezone.localdate() - timedelta(days=days_old)
     ArchivedRecord.objects.update(trigger_date=old)
     return list(ArchivedRecord.objects.order_by("pk"))
-
-
-def _other(i: int) -> None:
-    from approvals import services as posts
-
-    acc, pio, sarge, _ = f.live_account_with_approver(handle=f"@Acc{i}")
-    p = f.post(pio, acc, body=f"Community tip number {i}: lock your car.", submit=True)
-    posts.post_approve(post=p, actor=sarge)
-    posts.post_publish(post=p, actor=pio, platform_url=f"https://x.com/p/{i}")
 
 
 def _approved_batch(officer):  # type: ignore[no-untyped-def]

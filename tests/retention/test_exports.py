@@ -19,15 +19,14 @@ from retention import services
 from retention.exports import build_package, export_create, verify_zip
 from retention.models import ArchivedRecord, ExportPackage
 from tests import factories as f
-from tests.retention.test_foia import _published_post
 from tests.worker import wait_for
 
 SECRET = "Jane Roe"
 
 
 def _request_with_records():  # type: ignore[no-untyped-def]
-    post, _ = _published_post(f"Crash on Route 9. Driver {SECRET} was taken to hospital.")
-    _published_post_2, _ = _published_post_other()
+    f.published_post(f"Crash on Route 9. Driver {SECRET} was taken to hospital.")
+    f.published_post("Detectives ask for tips on the Route 9 crash.", handle="@Other")
     officer = f.MemberFactory(roles=[Role.RECORDS])
     req = services.foia_log(
         actor=officer,
@@ -55,15 +54,6 @@ def _request_with_records():  # type: ignore[no-untyped-def]
         basis="Pending investigation",
     )
     return officer, req, records
-
-
-def _published_post_other():  # type: ignore[no-untyped-def]
-    from approvals import services as posts
-
-    acc, pio, sarge, _ = f.live_account_with_approver(handle="@Other")
-    p = f.post(pio, acc, body="Detectives ask for tips on the Route 9 crash.", submit=True)
-    posts.post_approve(post=p, actor=sarge)
-    return posts.post_publish(post=p, actor=pio, platform_url="https://x.com/p/2"), pio
 
 
 @pytest.mark.django_db

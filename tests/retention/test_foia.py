@@ -84,15 +84,8 @@ def test_one_extension_for_a_listed_reason_only_within_the_original_days_3e_3f()
     assert twice.value.code in ("already_extended", "illegal_transition")
 
 
-def _published_post(body: str = "Parade route closures on Main St this Saturday."):  # type: ignore[no-untyped-def]
-    acc, pio, sarge, _ = f.live_account_with_approver()
-    p = f.post(pio, acc, body=body, submit=True)
-    posts.post_approve(post=p, actor=sarge, comment="ok")
-    return posts.post_publish(post=p, actor=pio, platform_url="https://facebook.com/p/1"), pio
-
-
 def test_publishing_archives_the_approved_version_with_chain_and_hash_d1():
-    post, _ = _published_post()
+    post = f.published_post()
     record = ArchivedRecord.objects.get(source_id=str(post.pk), kind="post")
     assert record.content["body"] == post.body and record.content["approved_by"]
     assert [step["action"] for step in record.content["approval_chain"]][-2:] == [
@@ -121,7 +114,7 @@ def test_moderated_comment_is_archived_even_when_removed_bpd_disclaimer_d1():
 
 
 def test_responsive_records_are_held_until_the_request_closes_and_responses_cite_exemptions():
-    post, _ = _published_post("Crash on Route 9. Driver Jane Roe, DL 123, taken to hospital.")
+    post = f.published_post("Crash on Route 9. Driver Jane Roe, DL 123, taken to hospital.")
     record = ArchivedRecord.objects.get(source_id=str(post.pk))
     officer = records_officer()
     req = services.foia_log(
@@ -163,7 +156,7 @@ def test_responsive_records_are_held_until_the_request_closes_and_responses_cite
 
 
 def test_public_denial_index_by_exemption_without_requester_identity_9b(client):
-    post, _ = _published_post()
+    post = f.published_post()
     record = ArchivedRecord.objects.get(source_id=str(post.pk))
     officer = records_officer()
     req = services.foia_log(
