@@ -18,8 +18,19 @@ from audit.services import audit_record
 from policy_portal.errors import InvalidInput
 
 from . import services
-from .models import ChecklistItem, Member, Platform, SocialAccount
-from .selectors import account_administrators_map
+from .models import (
+    AccessAuthorization,
+    ChecklistItem,
+    DepartmentDevice,
+    DirectiveAcknowledgement,
+    DirectiveVersion,
+    Member,
+    Platform,
+    PolicyProfile,
+    SocialAccount,
+    Unit,
+)
+from .selectors import account_administrators_map, acknowledgement_status, current_directive
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -224,3 +235,250 @@ class ObtainTokenView(APIView):
         token, _ = Token.objects.get_or_create(user=user)
         audit_record(action="auth.token_issued", actor=user, obj=user)
         return Response({"token": token.key})
+
+
+# --- directive versions and acknowledgements (issue #6) ---------------------------------------------
+
+
+class DirectiveVersionSerializer(serializers.ModelSerializer):
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    acknowledged_at = serializers.SerializerMethodField()
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DirectiveVersion
+        fields = [
+            "id",
+            "version",
+            "title",
+            "summary",
+            "text",
+            "text_sha256",
+            "effective_on",
+            "issued_at",
+            "issued_by",
+            "is_current",
+            "acknowledged_at",
+        ]
+        read_only_fields = fields
+
+    def get_acknowledged_at(self, obj: DirectiveVersion) -> str | None:
+        acks = self.context.get("acks", {})
+        value = acks.get(obj.pk)
+        return value.isoformat() if value else None
+
+    def get_is_current(self, obj: DirectiveVersion) -> bool:
+        return obj.pk == self.context.get("current_id")
+
+
+class DirectiveIssueSerializer(serializers.Serializer):
+    version = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    summary = serializers.CharField()
+    text = serializers.CharField()
+    effective_on = serializers.DateField()
+
+
+class AcknowledgementStatusSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    unit = serializers.CharField(source="unit.name", default=None)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class DirectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The department directive, version by version. Every member reads; the profile's issuing position
+    issues; each member acknowledges the current version (issue #6)."""
+
+    serializer_class = DirectiveVersionSerializer
+    pagination_class = None
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no profile to ask
+            return DirectiveVersion.objects.none()
+        return DirectiveVersion.objects.filter(profile=PolicyProfile.objects.current()).select_related(
+            "issued_by"
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        user = self.request.user
+        context["acks"] = (
+            dict(
+                DirectiveAcknowledgement.objects.filter(member=user).values_list(
+                    "version_id", "acknowledged_at"
+                )
+            )
+            if user.is_authenticated
+            else {}
+        )
+        current = current_directive()
+        context["current_id"] = current.pk if current else None
+        return context
+
+    @extend_schema(request=DirectiveIssueSerializer, responses={201: DirectiveVersionSerializer})
+    def create(self, request: Request) -> Response:
+        payload = DirectiveIssueSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = services.directive_issue(actor=request.user, data=dict(payload.validated_data))
+        return Response(
+            DirectiveVersionSerializer(version, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={200: DirectiveVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        services.directive_acknowledge(member=request.user, version=self.get_object())
+        version = self.get_queryset().get(pk=pk)
+        return Response(DirectiveVersionSerializer(version, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: AcknowledgementStatusSerializer(many=True)})
+    @action(detail=False, methods=["get"], url_path="current/status")
+    def status_of_current(self, request: Request) -> Response:
+        """Supervisors: their unit and reports; command staff and auditors: everyone (E2 still applies)."""
+        version = current_directive()
+        members = acknowledgement_status(request.user, version) if version else []
+        return Response(AcknowledgementStatusSerializer(members, many=True).data)
+
+
+# --- device and access authorizations (A5) ---------------------------------------------------------
+
+
+class AccessAuthorizationSerializer(serializers.ModelSerializer):
+    member = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AccessAuthorization
+        fields = [
+            "id",
+            "kind",
+            "clause",
+            "member",
+            "unit",
+            "device",
+            "personal_device",
+            "purpose",
+            "valid_from",
+            "expires_on",
+            "status",
+            "is_current",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "authority",
+            "reasons",
+        ]
+        read_only_fields = fields
+
+    def get_is_current(self, obj: AccessAuthorization) -> bool:
+        return obj.is_current()
+
+
+class AccessRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=40)
+    purpose = serializers.CharField()
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Job assignment (supervisors): every member of this unit.",
+    )
+    device = serializers.SlugRelatedField(
+        slug_field="asset_tag",
+        queryset=DepartmentDevice.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    personal_device = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField()
+
+
+class AccessDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["grant", "refuse"])
+    reasons = serializers.CharField()
+
+
+class ReasonsSerializer(serializers.Serializer):
+    reasons = serializers.CharField()
+
+
+class AccessAuthorizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A5 register (CPD III.C.2, BPD Sanctioned use 4.a–b, HPPD I.E). Invisible rows are 404."""
+
+    serializer_class = AccessAuthorizationSerializer
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return AccessAuthorization.objects.visible_to(self.request.user).select_related(
+            "member", "unit", "device", "requested_by", "decided_by"
+        )
+
+    def _out(self, auth: AccessAuthorization, code: int = status.HTTP_200_OK) -> Response:
+        return Response(AccessAuthorizationSerializer(self.get_queryset().get(pk=auth.pk)).data, status=code)
+
+    @extend_schema(request=AccessRequestSerializer, responses={201: AccessAuthorizationSerializer})
+    def create(self, request: Request) -> Response:
+        payload = AccessRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        auth = services.access_request(actor=request.user, data=dict(payload.validated_data))
+        return self._out(auth, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AccessDecisionSerializer, responses={200: AccessAuthorizationSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        auth = self.get_object()
+        payload = AccessDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._out(
+            services.access_decide(
+                authorization=auth,
+                actor=request.user,
+                grant=data["decision"] == "grant",
+                reasons=data["reasons"],
+            )
+        )
+
+    @extend_schema(request=ReasonsSerializer, responses={200: AccessAuthorizationSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        auth = self.get_object()
+        payload = ReasonsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(
+            services.access_end(
+                authorization=auth, actor=request.user, reasons=payload.validated_data["reasons"]
+            )
+        )
+
+
+class DirectoryMemberSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = ["id", "username", "first_name", "last_name", "rank", "unit"]
+        read_only_fields = fields
+
+
+class MemberDirectoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """E2 (BPD Personal use 4.b, HPPD III.A.10): undercover members are absent for those without need
+    to know — absent from the list and 404 by id."""
+
+    serializer_class = DirectoryMemberSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            Member.objects.directory_for(self.request.user).select_related("unit").order_by("last_name", "id")
+        )

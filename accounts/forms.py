@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from .models import Member, Platform
+from .models import DepartmentDevice, Member, Platform, Unit
 
 
 class AccountRegisterForm(forms.Form):
@@ -49,3 +49,54 @@ class ChecklistItemForm(forms.Form):
 
 class MemberChoiceForm(forms.Form):
     member = forms.ModelChoiceField(queryset=Member.objects.active())
+
+
+class DirectiveIssueForm(forms.Form):
+    version = forms.CharField(
+        max_length=60, help_text="As the department numbers it, e.g. “126A rev. 2026-11”."
+    )
+    title = forms.CharField(
+        max_length=300, required=False, help_text="Leave empty to keep the current title."
+    )
+    effective_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What changed, in plain words."
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}), help_text="The full text of the new version."
+    )
+
+
+class AccessRequestForm(forms.Form):
+    """A5: the kinds come from the policy profile; the unit field is for supervisors (job assignment)."""
+
+    kind = forms.ChoiceField(label="Authorization for")
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(),
+        required=False,
+        label="Job assignment (whole unit)",
+        help_text="Supervisors only: leave empty to ask for yourself.",
+    )
+    device = forms.ModelChoiceField(
+        queryset=DepartmentDevice.objects.filter(is_active=True), required=False, label="Department device"
+    )
+    personal_device = forms.CharField(
+        max_length=200, required=False, label="Personally owned device", help_text="Make and model, if any."
+    )
+    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="What you need it for.")
+    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, kinds: list[dict[str, Any]], allow_unit: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k["code"], f"{k['label']} ({k['clause']})") for k in kinds]
+        if not allow_unit:
+            del self.fields["unit"]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", "Grant"), ("refuse", "Refuse")], widget=forms.RadioSelect)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    expires_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, help_text="Optional: when it lapses."
+    )

@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     RECORDS = "Records officers"
     AUDITOR = "Auditors"
     COMMAND = "Command staff"
+    # B8/E1: violation reports and internal/background reviews are visible to internal affairs.
+    INTERNAL_AFFAIRS = "Internal affairs"
 
 
 class Power(models.TextChoices):
@@ -33,7 +35,8 @@ class Power(models.TextChoices):
     AUTHORIZE_COVERT = "authorize_covert", "Authorize covert alias accounts (C2)"
     APPROVE_THIRD_PARTY_ACCOUNT = "approve_third_party_account", "Approve use of a third party's account (C6)"
     PIO_LEAD = "pio_lead", "Lead the PIO office; last escalation level for post approvals (B5)"
-    GRANT_WRITTEN_PERMISSION = "grant_written_permission", "Grant written permissions (B7)"
+    GRANT_WRITTEN_PERMISSION = "grant_written_permission", "Grant written permissions (B7, A5)"
+    ISSUE_DIRECTIVE = "issue_directive", "Issue a new version of the social media directive"
 
 
 class PolicyProfileQuerySet(models.QuerySet["PolicyProfile"]):
@@ -70,6 +73,14 @@ class PolicyProfile(models.Model):
     commenter_bar_threshold = models.PositiveIntegerField(default=3)
     closure_days = models.JSONField(default=list, blank=True, help_text="ISO dates the department is closed.")
     retention_defaults = models.JSONField(default=dict, blank=True)
+    written_permission_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="B7: code, label, clause, approver (supervisor | power:<p> | consent).",
+    )
+    access_authorization_kinds = models.JSONField(
+        default=list, blank=True, help_text="A5: code, label, clause, approver, max_days."
+    )
     loaded_at = models.DateTimeField(auto_now=True)
 
     objects = PolicyProfileQuerySet.as_manager()
@@ -120,6 +131,17 @@ class MemberQuerySet(models.QuerySet["Member"]):
         codes = [p.code for p in profile.positions.all() if power in p.powers]
         return self.active().filter(positions__profile=profile, positions__code__in=codes).distinct()
 
+    def directory_for(self, user: Any) -> MemberQuerySet:
+        """E2 (BPD Personal use 4.b, HPPD III.A.10): members flagged undercover are omitted from
+        directories and pickers for everyone without need to know — need to know being the member,
+        their chain of command, command staff, internal affairs and auditors."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        names = [Role.AUDITOR.value, Role.COMMAND.value, Role.INTERNAL_AFFAIRS.value]
+        if user.groups.filter(name__in=names).exists():
+            return self.active()
+        return self.active().filter(Q(is_undercover=False) | Q(pk=user.pk) | chain_of_command_q("", user))
+
 
 class MemberManager(UserManager.from_queryset(MemberQuerySet)):  # type: ignore[misc]
     pass
@@ -161,8 +183,13 @@ class Member(AbstractUser):
         return any(group.name == role.value for group in self.groups.all())
 
     def powers(self) -> set[str]:
-        profile = PolicyProfile.objects.current()
-        return {power for p in self.positions.all() if p.profile_id == profile.pk for power in p.powers}
+        """Cached on the instance (one request, one member): pages ask several times per render."""
+        cached = getattr(self, "_powers_cache", None)
+        if cached is None:
+            profile = PolicyProfile.objects.current()
+            cached = {power for p in self.positions.all() if p.profile_id == profile.pk for power in p.powers}
+            self._powers_cache = cached
+        return set(cached)
 
     def position_with_power(self, power: str) -> Position | None:
         profile = PolicyProfile.objects.current()
@@ -352,3 +379,163 @@ class DepartmentDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_tag} — {self.description}"
+
+
+class DirectiveVersion(models.Model):
+    """One issued version of the department's social media directive. The seed text is version one;
+    every member acknowledges every new version before exercising the rights it governs."""
+
+    profile = models.ForeignKey(PolicyProfile, on_delete=models.PROTECT, related_name="directive_versions")
+    version = models.CharField(max_length=60, help_text="As the department numbers it, e.g. 126A rev. 2.")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True, help_text="What changed from the previous version.")
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    effective_on = models.DateField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "version"], name="uniq_directive_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — version {self.version}"
+
+
+class DirectiveAcknowledgement(models.Model):
+    """A member's acknowledgement that they have read one version. Written once; never edited."""
+
+    version = models.ForeignKey(DirectiveVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "member"], name="uniq_directive_acknowledgement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} acknowledged {self.version}"
+
+
+class AccessStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+    REVOKED = "revoked", "Revoked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AccessAuthorizationQuerySet(models.QuerySet["AccessAuthorization"]):
+    def visible_to(self, user: Any) -> AccessAuthorizationQuerySet:
+        """A5 register: the member concerned, their chain of command (3 levels), anyone who may decide
+        (the power holders named by the profile), command staff and auditors."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.groups.filter(name__in=[Role.AUDITOR.value, Role.COMMAND.value]).exists():
+            return self.all()
+        if Power.GRANT_WRITTEN_PERMISSION in user.powers():
+            return self.all()
+        return self.filter(
+            Q(member=user)
+            | Q(requested_by=user)
+            | Q(unit__isnull=False, unit=user.unit_id)
+            | chain_of_command_q("member", user)
+            | chain_of_command_q("requested_by", user)
+        )
+
+    def current(self, on: date | None = None) -> AccessAuthorizationQuerySet:
+        day = on or clock.today()
+        return self.filter(status=AccessStatus.GRANTED, valid_from__lte=day, expires_on__gte=day)
+
+    def covering(self, member: Member, kind: str, on: date | None = None) -> AccessAuthorizationQuerySet:
+        """Current authorizations of ``kind`` for this member, individually or by job assignment."""
+        whom = Q(member=member)
+        if member.unit_id:
+            whom |= Q(unit_id=member.unit_id, member__isnull=True)
+        return self.current(on).filter(whom, kind=kind)
+
+
+def chain_of_command_q(field: str, user: Any, levels: int = 3) -> Q:
+    """``field``'s supervisor, that supervisor's supervisor, ... up to ``levels`` — as one Q."""
+    q = Q(pk__in=[])
+    path = field
+    for _ in range(levels):
+        path = f"{path}__supervisor" if path else "supervisor"
+        q |= Q(**{path: user})
+    return q
+
+
+class AccessAuthorization(models.Model):
+    """A5 (CPD III.C.2, BPD Sanctioned use 4.a–b, HPPD I.E): prior written permission to access social
+    media from department computers, or to use a personally owned device for department accounts —
+    individually or by job assignment (a unit), always with an expiry date."""
+
+    S = AccessStatus
+    TRANSITIONS: dict[str, set[str]] = {
+        S.REQUESTED: {S.GRANTED, S.REFUSED, S.WITHDRAWN},
+        S.GRANTED: {S.REVOKED},
+        S.REFUSED: set(),
+        S.REVOKED: set(),
+        S.WITHDRAWN: set(),
+    }
+
+    kind = models.CharField(max_length=40)
+    clause = models.CharField(max_length=120, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="access_authorizations"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_authorizations",
+        help_text="Job assignment: every member of this unit (CPD III.C.2).",
+    )
+    device = models.ForeignKey(
+        "DepartmentDevice", null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations"
+    )
+    personal_device = models.CharField(max_length=200, blank=True, help_text="Make/model of the own device.")
+    purpose = models.TextField()
+    valid_from = models.DateField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=20, choices=AccessStatus.choices, default=AccessStatus.REQUESTED)
+    requested_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    authority = models.CharField(max_length=300, blank=True)
+    reasons = models.TextField(blank=True)
+
+    objects = AccessAuthorizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False) & Q(unit__isnull=True))
+                | (Q(member__isnull=True) & Q(unit__isnull=False)),
+                name="access_for_member_or_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("valid_from")), name="access_expires_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member or self.unit}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        day = on or clock.today()
+        return self.status == AccessStatus.GRANTED and self.valid_from <= day <= self.expires_on
+
+    @property
+    def display_status(self) -> str:
+        if self.status == AccessStatus.GRANTED and self.expires_on < clock.today():
+            return "Expired"
+        return self.get_status_display()

@@ -6,15 +6,18 @@ deadline cites the directive clause it comes from.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from audit.services import audit_record
+from policy_portal import clock
 
-from .models import PolicyProfile, Position, Power
+from .models import DirectiveVersion, PolicyProfile, Position, Power
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profile_data"
 POST_CATEGORIES = {"investigative_appeal", "community_outreach", "time_sensitive", "recruitment"}
@@ -29,6 +32,7 @@ _REQUIRED_KEYS = {
     "checklist",
     "approval_deadlines_minutes",
     "covert_max_term_days",
+    "directive_effective_on",
 }
 
 
@@ -66,6 +70,27 @@ def validate_profile_data(data: dict[str, Any], *, source: str = "profile") -> N
         raise ProfileError(f"{source}: duplicate checklist codes")
     if "@" in data["email_domain"] or "." not in data["email_domain"]:
         raise ProfileError(f"{source}: email_domain must be a bare domain like example.org")
+    for key in ("written_permission_kinds", "access_authorization_kinds"):
+        kinds = data.get(key, [])
+        if len({k.get("code") for k in kinds}) != len(kinds):
+            raise ProfileError(f"{source}: duplicate codes in {key}")
+        for kind in kinds:
+            if not kind.get("code") or not kind.get("label") or not kind.get("clause"):
+                raise ProfileError(f"{source}: every entry of {key} needs code, label and clause")
+            rule = kind.get("approver", "")
+            if rule.startswith("power:"):
+                if rule[6:] not in granted:
+                    raise ProfileError(f"{source}: {key} {kind['code']}: no position holds {rule[6:]!r}")
+            elif rule not in ("supervisor", "consent"):
+                raise ProfileError(
+                    f"{source}: {key} {kind['code']}: approver must be supervisor, consent or power:<power>"
+                )
+            if key == "access_authorization_kinds" and not int(kind.get("max_days", 0)) > 0:
+                raise ProfileError(f"{source}: {key} {kind['code']}: max_days must be a positive number")
+    if not (PROFILE_DIR / "directives" / data["source_document"]).is_file():
+        raise ProfileError(
+            f"{source}: directive text {data['source_document']} is not in profile_data/directives"
+        )
     if not 1 <= int(data.get("intelligence_review_years", 5)) <= 5:
         raise ProfileError(f"{source}: intelligence_review_years must be 1-5 (28 CFR 23.20(h))")
 
@@ -95,6 +120,8 @@ def load_profile(data: dict[str, Any], *, source: str = "profile") -> PolicyProf
         "commenter_bar_threshold",
         "closure_days",
         "retention_defaults",
+        "written_permission_kinds",
+        "access_authorization_kinds",
     ):
         if key in data:
             fields[key] = data[key]
@@ -108,12 +135,31 @@ def load_profile(data: dict[str, Any], *, source: str = "profile") -> PolicyProf
         )
         keep.append(position.pk)
     profile.positions.exclude(pk__in=keep).delete()
+    _seed_first_directive(profile, data)
     audit_record(
         action="profile.loaded",
         obj=profile,
         after={"source": source, "created": created, "positions": len(keep)},
     )
     return profile
+
+
+def _seed_first_directive(profile: PolicyProfile, data: dict[str, Any]) -> None:
+    """The seed text is the directive's first version; later versions are issued in the portal, so a
+    profile reload never replaces what members have acknowledged."""
+    if profile.directive_versions.exists():
+        return
+    text = (PROFILE_DIR / "directives" / data["source_document"]).read_text(encoding="utf-8")
+    DirectiveVersion.objects.create(
+        profile=profile,
+        version=data.get("directive_version", "1"),
+        title=data["directive_title"],
+        summary="First version, as published by the department.",
+        text=text,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        effective_on=date.fromisoformat(data["directive_effective_on"]),
+        issued_at=clock.now(),
+    )
 
 
 def load_all_profiles(directory: Path = PROFILE_DIR) -> list[PolicyProfile]:

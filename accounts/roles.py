@@ -17,6 +17,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # Auditors read the whole trail, restricted events included (C8: "and auditors").
     Role.AUDITOR: ["audit.view_auditevent"],
     Role.COMMAND: [],
+    Role.INTERNAL_AFFAIRS: [],
 }
 
 

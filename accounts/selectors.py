@@ -7,10 +7,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from guardian.models import UserObjectPermission
 
-from .models import AccountStatus, Member, Power, SocialAccount
+from .models import (
+    AccountStatus,
+    DirectiveAcknowledgement,
+    DirectiveVersion,
+    Member,
+    PolicyProfile,
+    Power,
+    Role,
+    SocialAccount,
+    chain_of_command_q,
+)
 
 ADMINISTER = "administer_socialaccount"
 APPROVE_POSTS = "approve_posts_socialaccount"
@@ -87,6 +97,7 @@ def dashboard_for(member: Member) -> dict[str, Any]:
         .filter(open_items__gt=0)
     )
     items["checklists_open"] = list(incomplete)
+    items["access_awaiting_me"] = access_awaiting(member).count()
     items["counts"] = {
         "active_accounts": accounts.filter(status=AccountStatus.ACTIVE).count(),
         "proposed_accounts": accounts.filter(status=AccountStatus.PROPOSED).count(),
@@ -111,3 +122,55 @@ def accounts_with_any_perm(member: Member) -> list[int]:
 def accounts_with_post_approval(member: Member) -> list[int]:
     """Ids of accounts whose posts this member may approve (HPPD I.B.5): one query."""
     return _accounts_with(member, [APPROVE_POSTS])
+
+
+# --- directive acknowledgements (issue #6) ---------------------------------------------------------
+
+
+def current_directive() -> DirectiveVersion | None:
+    """The latest issued version of the deployment's directive."""
+    return DirectiveVersion.objects.filter(profile=PolicyProfile.objects.current()).first()
+
+
+def outstanding_directive(member: Any) -> DirectiveVersion | None:
+    """The current version if this member has not acknowledged it yet: one query for the banner."""
+    if not getattr(member, "is_authenticated", False):
+        return None
+    current = current_directive()
+    if current is None or current.acknowledgements.filter(member=member).exists():
+        return None
+    return current
+
+
+def acknowledgement_status(user: Member, version: DirectiveVersion) -> list[Member]:
+    """Members whose status ``user`` may follow — their unit and their reports (three levels); command
+    staff and auditors see everyone — each annotated with ``acknowledged_at`` (None = outstanding).
+    Undercover members stay omitted for those without need to know (E2). One query."""
+    members = Member.objects.directory_for(user)
+    if not user.groups.filter(name__in=[Role.COMMAND.value, Role.AUDITOR.value]).exists():
+        scope = chain_of_command_q("", user)
+        if user.unit_id and user.in_role(Role.SUPERVISOR):
+            scope |= Q(unit_id=user.unit_id)
+        members = members.filter(scope)
+    acknowledged = DirectiveAcknowledgement.objects.filter(version=version, member=OuterRef("pk"))
+    return list(
+        members.select_related("unit")
+        .annotate(acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]))
+        .order_by("unit__name", "last_name", "username")
+    )
+
+
+def access_awaiting(user: Member):  # type: ignore[no-untyped-def]
+    """A5 requests this member may decide, as one queryset (mirrors services.approver_allowed)."""
+    from .models import AccessAuthorization, AccessStatus
+
+    kinds = PolicyProfile.objects.current().access_authorization_kinds
+    by_chain = [k["code"] for k in kinds if k["approver"] == "supervisor"]
+    by_power = [
+        k["code"] for k in kinds if k["approver"].startswith("power:") and k["approver"][6:] in user.powers()
+    ]
+    return (
+        AccessAuthorization.objects.filter(status=AccessStatus.REQUESTED)
+        .filter(Q(kind__in=by_chain) & chain_of_command_q("requested_by", user) | Q(kind__in=by_power))
+        .exclude(requested_by=user)
+    )

@@ -3,12 +3,14 @@ the browser views, the API, the admin and the demo loader all call these."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import audit_record
@@ -16,8 +18,24 @@ from policy_portal import clock
 from policy_portal.errors import Conflict, InvalidInput, NotPermitted
 from policy_portal.workflow import require_transition
 
-from .models import AccountStatus, ChecklistItem, Member, Platform, PolicyProfile, Power, SocialAccount
-from .selectors import ADMINISTER, APPROVE_POSTS, can_approve_accounts, is_account_admin
+from .models import (
+    AccessAuthorization,
+    AccessStatus,
+    AccountStatus,
+    ChecklistItem,
+    DepartmentDevice,
+    DirectiveAcknowledgement,
+    DirectiveVersion,
+    Member,
+    Platform,
+    PolicyProfile,
+    Power,
+    Role,
+    SocialAccount,
+    Unit,
+)
+from .notifications import notify
+from .selectors import ADMINISTER, APPROVE_POSTS, can_approve_accounts, current_directive, is_account_admin
 
 S = AccountStatus
 
@@ -384,3 +402,346 @@ def members_disable_inactive(*, now: datetime | None = None, days: int | None = 
                 )
                 disabled.append(member.username)
     return disabled
+
+
+# --- directive versions and acknowledgements (issue #6) ---------------------------------------------
+
+
+def _clean_text(data: dict[str, Any], name: str, errors: dict[str, list[str]], *, limit: int = 0) -> str:
+    value = str(data.get(name) or "").replace("\x00", "").strip()
+    if not value:
+        errors[name] = ["This field is required."]
+    elif limit and len(value) > limit:
+        errors[name] = [f"At most {limit} characters."]
+    return value
+
+
+def _clean_date(data: dict[str, Any], name: str, errors: dict[str, list[str]]) -> date | None:
+    value = data.get(name)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        errors[name] = ["Give a date as YYYY-MM-DD."]
+        return None
+
+
+def directive_issue(*, actor: Member, data: dict[str, Any], now: datetime | None = None) -> DirectiveVersion:
+    """Issue a new version of the directive. From this moment every member must acknowledge it before
+    drafting or approving posts or requesting or using alias accounts (see require_directive_acknowledged)."""
+    if Power.ISSUE_DIRECTIVE not in actor.powers():
+        raise NotPermitted("Only the chief or a designee named in the policy profile issues the directive.")
+    now = now or clock.now()
+    profile = PolicyProfile.objects.current()
+    errors: dict[str, list[str]] = {}
+    version = _clean_text(data, "version", errors, limit=60)
+    summary = _clean_text(data, "summary", errors)
+    text = _clean_text(data, "text", errors)
+    title = str(data.get("title") or "").replace("\x00", "").strip() or profile.directive_title
+    if len(title) > 300:
+        errors["title"] = ["At most 300 characters."]
+    effective_on = _clean_date(data, "effective_on", errors)
+    if version and profile.directive_versions.filter(version=version).exists():
+        errors["version"] = [f"Version {version} was already issued."]
+    if errors:
+        raise InvalidInput("The directive version has invalid fields.", fields=errors)
+    assert effective_on is not None
+    try:
+        with transaction.atomic():
+            issued = DirectiveVersion.objects.create(
+                profile=profile,
+                version=version,
+                title=title,
+                summary=summary,
+                text=text,
+                text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                effective_on=effective_on,
+                issued_at=now,
+                issued_by=actor,
+            )
+            audit_record(
+                action="directive.issued",
+                actor=actor,
+                obj=issued,
+                after={"version": version, "sha256": issued.text_sha256, "effective_on": effective_on},
+                now=now,
+            )
+    except IntegrityError:
+        raise InvalidInput.for_field("version", f"Version {version} was already issued.") from None
+    return issued
+
+
+def directive_acknowledge(
+    *, member: Member, version: DirectiveVersion, now: datetime | None = None
+) -> DirectiveAcknowledgement:
+    """Record that ``member`` has read the current version. Twice is once: the second click returns the
+    first acknowledgement. A superseded version cannot be acknowledged (409): read the current one."""
+    now = now or clock.now()
+    current = current_directive()
+    if current is None or version.pk != current.pk:
+        raise Conflict(
+            "This version has been superseded; acknowledge the current version.",
+            code="superseded",
+            fields={"version": [current.version if current else "none"]},
+        )
+    with transaction.atomic():
+        ack, created = DirectiveAcknowledgement.objects.get_or_create(
+            version=version, member=member, defaults={"acknowledged_at": now}
+        )
+        if created:
+            audit_record(
+                action="directive.acknowledged",
+                actor=member,
+                obj=version,
+                after={"version": version.version, "member": member.username},
+                now=now,
+            )
+    return ack
+
+
+def require_directive_acknowledged(member: Member, *, activity: str) -> None:
+    """Rights that the directive governs are refused until its current version is acknowledged."""
+    current = current_directive()
+    if current is None or not getattr(member, "is_authenticated", False):
+        return
+    if not DirectiveAcknowledgement.objects.filter(version=current, member=member).exists():
+        raise NotPermitted(
+            f"Acknowledge the current social media directive ({current.title}, version {current.version}) "
+            f"before {activity}. Open your dashboard and choose “Read and acknowledge”.",
+            code="acknowledgement_required",
+        )
+
+
+# --- approver rules shared by written permissions (B7) and device/access authorizations (A5) ----------
+
+
+def supervisors_of(member: Member, levels: int = 3) -> list[Member]:
+    chain: list[Member] = []
+    current = member.supervisor
+    while current is not None and len(chain) < levels:
+        chain.append(current)
+        current = current.supervisor
+    return chain
+
+
+def approver_allowed(
+    rule: str, *, actor: Member, requester: Member | None, subject: Member | None = None
+) -> bool:
+    """Who decides is profile data: ``supervisor`` (the requester's chain of command), ``power:<p>`` (a
+    holder of a position with that power) or ``consent`` (the member the request is about)."""
+    if not actor.is_active:
+        return False
+    if rule == "supervisor":
+        return requester is not None and any(s.pk == actor.pk for s in supervisors_of(requester))
+    if rule.startswith("power:"):
+        return rule[6:] in actor.powers()
+    if rule == "consent":
+        return subject is not None and subject.pk == actor.pk
+    return False
+
+
+def approvers_for(rule: str, *, requester: Member | None, subject: Member | None = None) -> list[Member]:
+    if rule == "supervisor":
+        return supervisors_of(requester)[:1] if requester else []
+    if rule.startswith("power:"):
+        return list(Member.objects.with_power(rule[6:]))
+    if rule == "consent":
+        return [subject] if subject else []
+    return []
+
+
+def approver_description(rule: str) -> str:
+    if rule == "supervisor":
+        return "your supervisor"
+    if rule == "consent":
+        return "the member concerned (their consent)"
+    power = rule[6:]
+    titles = [p.title for p in PolicyProfile.objects.current().positions.all() if power in p.powers]
+    return " or ".join(titles) or power
+
+
+# --- device and access authorizations (A5) ---------------------------------------------------------
+
+
+def _pk(value: Any) -> int:
+    """An id from a form, JSON or a model instance; anything else reads as 0 (matches nothing)."""
+    raw = getattr(value, "pk", value)
+    return int(raw) if str(raw).isdigit() and len(str(raw)) < 12 else 0
+
+
+def _access_kind(code: str) -> dict[str, Any] | None:
+    return next(
+        (k for k in PolicyProfile.objects.current().access_authorization_kinds if k["code"] == code), None
+    )
+
+
+def access_request(
+    *, actor: Member, data: dict[str, Any], now: datetime | None = None
+) -> AccessAuthorization:
+    """A5 (CPD III.C.2, BPD Sanctioned use 4.a–b, HPPD I.E): ask for prior written permission, for
+    yourself or — as a supervisor — for a job assignment (every member of a unit), always with an
+    expiry no later than the profile allows."""
+    now = now or clock.now()
+    errors: dict[str, list[str]] = {}
+    kind = _access_kind(str(data.get("kind") or ""))
+    if kind is None:
+        codes = [k["code"] for k in PolicyProfile.objects.current().access_authorization_kinds]
+        errors["kind"] = [f"Choose one of: {', '.join(codes)}."]
+    purpose = _clean_text(data, "purpose", errors)
+    unit = None
+    unit_value = data.get("unit")
+    if unit_value not in (None, ""):
+        unit = Unit.objects.filter(pk=_pk(unit_value)).first()
+        if unit is None:
+            errors["unit"] = ["No such unit."]
+        elif not (actor.in_role(Role.SUPERVISOR) or actor.in_role(Role.COMMAND)):
+            errors["unit"] = ["Only a supervisor asks for an authorization by job assignment (CPD III.C.2)."]
+    device = None
+    device_value = data.get("device")
+    if device_value not in (None, ""):
+        device = DepartmentDevice.objects.filter(pk=_pk(device_value), is_active=True).first()
+        if device is None:
+            errors["device"] = ["No such registered department device."]
+    personal = str(data.get("personal_device") or "").replace("\x00", "").strip()
+    if kind is not None and kind["code"] == "personal_device" and not personal:
+        errors["personal_device"] = ["Describe the personally owned device (make and model)."]
+    if len(personal) > 200:
+        errors["personal_device"] = ["At most 200 characters."]
+    valid_from = _clean_date({"valid_from": data.get("valid_from") or now.date()}, "valid_from", errors)
+    expires_on = _clean_date(data, "expires_on", errors)
+    if valid_from and expires_on and kind is not None:
+        if expires_on < valid_from:
+            errors["expires_on"] = ["The expiry comes after the start."]
+        elif (expires_on - valid_from).days > int(kind["max_days"]):
+            errors["expires_on"] = [f"At most {kind['max_days']} days after the start ({kind['clause']})."]
+    if valid_from and valid_from < now.date():
+        errors["valid_from"] = ["Permission is prior permission: it cannot start in the past."]
+    if errors:
+        raise InvalidInput("The authorization request has invalid fields.", fields=errors)
+    assert kind is not None and valid_from and expires_on
+    with transaction.atomic():
+        auth = AccessAuthorization.objects.create(
+            kind=kind["code"],
+            clause=kind["clause"],
+            member=None if unit else actor,
+            unit=unit,
+            device=device,
+            personal_device=personal,
+            purpose=purpose,
+            valid_from=valid_from,
+            expires_on=expires_on,
+            requested_by=actor,
+            requested_at=now,
+        )
+        audit_record(
+            action="access.requested",
+            actor=actor,
+            obj=auth,
+            after={"kind": auth.kind, "unit": unit.code if unit else None, "expires_on": expires_on},
+            now=now,
+        )
+        notify(
+            approvers_for(kind["approver"], requester=actor),
+            subject=f"Access authorization to decide: {kind['label']}",
+            body=f"{actor} asks: {purpose[:300]}",
+            url=reverse("access-detail", args=[auth.pk]),
+            now=now,
+        )
+    return auth
+
+
+def access_may_decide(actor: Member, authorization: AccessAuthorization) -> bool:
+    """The approver the profile names for this kind, never the requester."""
+    kind = _access_kind(authorization.kind) or {"approver": "supervisor"}
+    return authorization.requested_by_id != actor.pk and approver_allowed(
+        kind["approver"], actor=actor, requester=authorization.requested_by
+    )
+
+
+def _locked_access(auth: AccessAuthorization) -> AccessAuthorization:
+    return AccessAuthorization.objects.select_for_update().select_related("requested_by").get(pk=auth.pk)
+
+
+def access_decide(
+    *,
+    authorization: AccessAuthorization,
+    actor: Member,
+    grant: bool,
+    reasons: str,
+    now: datetime | None = None,
+) -> AccessAuthorization:
+    """Grant or refuse with reasons; only the approver the profile names, never the requester."""
+    now = now or clock.now()
+    reasons = str(reasons or "").replace("\x00", "").strip()
+    if not reasons:
+        raise InvalidInput.for_field("reasons", "Give the reasons for the decision.")
+    kind = _access_kind(authorization.kind) or {"approver": "supervisor"}
+    with transaction.atomic():
+        auth = _locked_access(authorization)
+        if not access_may_decide(actor, auth):
+            raise NotPermitted(f"This authorization is decided by {approver_description(kind['approver'])}.")
+        target = AccessStatus.GRANTED if grant else AccessStatus.REFUSED
+        require_transition(auth.TRANSITIONS, auth.status, target, noun="authorization", verb="decide")
+        before = auth.status
+        auth.status, auth.decided_by, auth.decided_at, auth.reasons = target, actor, now, reasons
+        position = (
+            actor.position_with_power(kind["approver"][6:]) if kind["approver"].startswith("power:") else None
+        )
+        auth.authority = (
+            position.title if position else ("Supervisor" if kind["approver"] == "supervisor" else "")
+        )
+        auth.save(update_fields=["status", "decided_by", "decided_at", "reasons", "authority"])
+        audit_record(
+            action=f"access.{target}",
+            actor=actor,
+            obj=auth,
+            before={"status": before},
+            after={"status": target, "reasons": reasons},
+            now=now,
+        )
+        notify(
+            [auth.requested_by],
+            subject=f"Access authorization {target}",
+            body=reasons,
+            url=reverse("access-detail", args=[auth.pk]),
+            now=now,
+        )
+    return auth
+
+
+def access_end(
+    *, authorization: AccessAuthorization, actor: Member, reasons: str, now: datetime | None = None
+) -> AccessAuthorization:
+    """Revoke a granted authorization (approver or chain of command) or withdraw a pending request
+    (the requester)."""
+    now = now or clock.now()
+    reasons = str(reasons or "").replace("\x00", "").strip()
+    if not reasons:
+        raise InvalidInput.for_field("reasons", "Give the reasons.")
+    kind = _access_kind(authorization.kind) or {"approver": "supervisor"}
+    with transaction.atomic():
+        auth = _locked_access(authorization)
+        if auth.status == AccessStatus.REQUESTED and auth.requested_by_id == actor.pk:
+            target = AccessStatus.WITHDRAWN
+        else:
+            target = AccessStatus.REVOKED
+            subject = auth.member or auth.requested_by
+            if not (
+                approver_allowed(kind["approver"], actor=actor, requester=auth.requested_by)
+                or any(s.pk == actor.pk for s in supervisors_of(subject))
+            ):
+                raise NotPermitted("Only the approver or the member's chain of command revokes this.")
+        require_transition(auth.TRANSITIONS, auth.status, target, noun="authorization", verb="end")
+        before = auth.status
+        auth.status, auth.reasons = target, reasons
+        auth.save(update_fields=["status", "reasons"])
+        audit_record(
+            action=f"access.{target}",
+            actor=actor,
+            obj=auth,
+            before={"status": before},
+            after={"status": target, "reasons": reasons},
+            now=now,
+        )
+    return auth

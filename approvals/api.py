@@ -17,12 +17,15 @@ from policy_portal.errors import InvalidInput
 
 from . import services
 from .models import (
+    Disposition,
     Finding,
     MediaLicence,
     ModeratedComment,
     ModerationAction,
     Post,
     PostMedia,
+    ViolationReport,
+    WrittenPermission,
 )
 from .selectors import posts_for_queue, traffic_light
 
@@ -313,4 +316,204 @@ class CommentViewSet(
         return Response(
             {"author_handle": bar.author_handle, "violations": bar.violations, "barred_at": bar.barred_at},
             status=status.HTTP_201_CREATED,
+        )
+
+
+# --- written permissions (B7) ----------------------------------------------------------------------
+
+
+class WrittenPermissionSerializer(serializers.ModelSerializer):
+    requester = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    subject_member = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    display_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WrittenPermission
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "clause",
+            "approver_rule",
+            "requester",
+            "subject_member",
+            "description",
+            "where",
+            "requested_at",
+            "status",
+            "display_status",
+            "decided_by",
+            "decided_at",
+            "authority",
+            "reasons",
+            "expires_on",
+        ]
+        read_only_fields = fields
+
+
+class PermissionRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=60)
+    description = serializers.CharField()
+    where = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    subject_member = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="Username of the member concerned."
+    )
+
+
+class PermissionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["grant", "refuse"])
+    reasons = serializers.CharField()
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PermissionEndSerializer(serializers.Serializer):
+    reasons = serializers.CharField()
+
+
+class WrittenPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """B7 register (CPD III.D.1–4, BPD Personal use 3–4, HPPD III.A.5). Invisible rows are 404."""
+
+    serializer_class = WrittenPermissionSerializer
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return WrittenPermission.objects.visible_to(self.request.user).select_related(
+            "requester", "subject_member", "decided_by"
+        )
+
+    def _out(self, perm: WrittenPermission, code: int = status.HTTP_200_OK) -> Response:
+        return Response(WrittenPermissionSerializer(self.get_queryset().get(pk=perm.pk)).data, status=code)
+
+    @extend_schema(request=PermissionRequestSerializer, responses={201: WrittenPermissionSerializer})
+    def create(self, request: Request) -> Response:
+        payload = PermissionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        perm = services.permission_request(actor=request.user, data=dict(payload.validated_data))
+        return self._out(perm, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PermissionDecisionSerializer, responses={200: WrittenPermissionSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        perm = self.get_object()
+        payload = PermissionDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._out(
+            services.permission_decide(
+                permission=perm,
+                actor=request.user,
+                grant=data["decision"] == "grant",
+                reasons=data["reasons"],
+                expires_on=data.get("expires_on"),
+            )
+        )
+
+    @extend_schema(request=PermissionEndSerializer, responses={200: WrittenPermissionSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        perm = self.get_object()
+        payload = PermissionEndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._out(
+            services.permission_end(
+                permission=perm, actor=request.user, reasons=payload.validated_data["reasons"]
+            )
+        )
+
+
+# --- violation reports (B8) ------------------------------------------------------------------------
+
+
+class ViolationReportSerializer(serializers.ModelSerializer):
+    reporter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    routed_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    subject_member = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    has_capture = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ViolationReport
+        fields = [
+            "id",
+            "reporter",
+            "posting_url",
+            "has_capture",
+            "capture_name",
+            "capture_sha256",
+            "description",
+            "observed_at",
+            "subject_member",
+            "reported_at",
+            "routed_to",
+            "status",
+            "reviewed_at",
+            "disposition",
+            "disposition_note",
+            "closed_by",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_capture(self, obj: ViolationReport) -> bool:
+        return bool(obj.capture)
+
+
+class ViolationReportCreateSerializer(serializers.Serializer):
+    posting_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    capture = serializers.FileField(required=False, allow_null=True)
+    description = serializers.CharField()
+    observed_at = serializers.DateTimeField(required=False, allow_null=True)
+    subject_member = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class ViolationCloseSerializer(serializers.Serializer):
+    disposition = serializers.ChoiceField(choices=Disposition.choices)
+    disposition_note = serializers.CharField()
+
+
+class ViolationReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """B8 (BPD Reporting violations, HPPD II.I): visible only to the reporter, the chain of command it was
+    routed to and internal affairs; everyone else gets 404."""
+
+    serializer_class = ViolationReportSerializer
+    filterset_fields = ["status"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return ViolationReport.objects.visible_to(self.request.user).select_related(
+            "reporter", "routed_to", "subject_member", "closed_by"
+        )
+
+    def _out(self, report: ViolationReport, code: int = status.HTTP_200_OK) -> Response:
+        return Response(ViolationReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=code)
+
+    @extend_schema(request=ViolationReportCreateSerializer, responses={201: ViolationReportSerializer})
+    def create(self, request: Request) -> Response:
+        payload = ViolationReportCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        capture = data.pop("capture", None)
+        report = services.violation_report(actor=request.user, data=data, capture=capture)
+        return self._out(report, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ViolationReportSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        return self._out(services.violation_review(report=self.get_object(), actor=request.user))
+
+    @extend_schema(request=ViolationCloseSerializer, responses={200: ViolationReportSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        payload = ViolationCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._out(
+            services.violation_close(
+                report=report,
+                actor=request.user,
+                disposition=data["disposition"],
+                note=data["disposition_note"],
+            )
         )

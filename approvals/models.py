@@ -250,3 +250,174 @@ class BarredCommenter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_handle} barred from account #{self.account_id}"
+
+
+# --- written permissions (B7) ----------------------------------------------------------------------
+
+
+class PermissionStatus(models.TextChoices):
+    REQUESTED = "requested", "Awaiting decision"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REVOKED = "revoked", "Revoked"
+
+
+class WrittenPermissionQuerySet(models.QuerySet["WrittenPermission"]):
+    def visible_to(self, user: Any) -> WrittenPermissionQuerySet:
+        """The requester, the member a consent request names, the requester's chain of command, the
+        holders of the deciding power, command staff and auditors. Everyone else: not found."""
+        from accounts.models import Role, chain_of_command_q
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.groups.filter(name__in=[Role.AUDITOR.value, Role.COMMAND.value]).exists():
+            return self.all()
+        return self.filter(
+            Q(requester=user)
+            | Q(subject_member=user)
+            | chain_of_command_q("requester", user)
+            | Q(approver_rule__in=[f"power:{p}" for p in user.powers()])
+        )
+
+
+class WrittenPermission(models.Model):
+    """B7 (CPD III.D.1–4, BPD Personal use 3–4, HPPD III.A.5): written permission for a personal-account
+    posting of department information, a reference to another member's employment (their consent),
+    department logos or uniforms, or a post about an investigation or department action. Who decides is
+    the profile's rule for the kind, copied here when asked so a later profile change cannot move it."""
+
+    S = PermissionStatus
+    TRANSITIONS: dict[str, set[str]] = {
+        S.REQUESTED: {S.GRANTED, S.REFUSED, S.WITHDRAWN},
+        S.GRANTED: {S.REVOKED},
+        S.REFUSED: set(),
+        S.WITHDRAWN: set(),
+        S.REVOKED: set(),
+    }
+
+    kind = models.CharField(max_length=60)
+    kind_label = models.CharField(max_length=300)
+    clause = models.CharField(max_length=120)
+    approver_rule = models.CharField(max_length=80)
+    requester = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="written_permissions")
+    subject_member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consent_requests",
+        help_text="The member whose employment the posting refers to (CPD III.D.2, BPD Personal use 4).",
+    )
+    description = models.TextField(help_text="What will be posted, and why.")
+    where = models.CharField(max_length=200, blank=True, help_text="Platform and handle it will appear on.")
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=PermissionStatus.choices, default=PermissionStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    authority = models.CharField(max_length=300, blank=True)
+    reasons = models.TextField(blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    objects = WrittenPermissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "approver_rule"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} — {self.requester}"
+
+    @property
+    def display_status(self) -> str:
+        from policy_portal import clock
+
+        if self.status == PermissionStatus.GRANTED and self.expires_on and self.expires_on < clock.today():
+            return "Expired"
+        return self.get_status_display()
+
+
+# --- violation reports (B8) ------------------------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Reported"
+    UNDER_REVIEW = "under_review", "Under review"
+    CLOSED = "closed", "Closed"
+
+
+class Disposition(models.TextChoices):
+    NO_VIOLATION = "no_violation", "No violation found"
+    REMOVED = "removed", "Posting removed by the member"
+    COUNSELLED = "counselled", "Violation: counselling or training"
+    DISCIPLINE = "discipline", "Violation: discipline initiated"
+    REFERRED_IA = "referred_ia", "Referred to internal affairs"
+
+
+class ViolationReportQuerySet(models.QuerySet["ViolationReport"]):
+    def visible_to(self, user: Any) -> ViolationReportQuerySet:
+        """B8: only the reporter, the chain of command the report was routed to, and internal affairs.
+        The member whose posting is reported does not see it."""
+        from accounts.models import Role, chain_of_command_q
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.groups.filter(name=Role.INTERNAL_AFFAIRS.value).exists():
+            return self.all()
+        return self.filter(Q(reporter=user) | Q(routed_to=user) | chain_of_command_q("routed_to", user))
+
+
+class ViolationReport(models.Model):
+    """B8 (BPD Reporting violations, HPPD II.I): any member reports a posting that may violate the policy;
+    it goes to the reporter's supervisor (internal affairs when there is none) and is tracked to a
+    disposition."""
+
+    S = ReportStatus
+    TRANSITIONS: dict[str, set[str]] = {
+        S.OPEN: {S.UNDER_REVIEW, S.CLOSED},
+        S.UNDER_REVIEW: {S.CLOSED},
+        S.CLOSED: set(),
+    }
+
+    reporter = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="violation_reports")
+    posting_url = models.URLField(max_length=500, blank=True)
+    capture = models.FileField(upload_to="violations/%Y/%m/", blank=True)
+    capture_name = models.CharField(max_length=200, blank=True)
+    capture_sha256 = models.CharField(max_length=64, blank=True)
+    description = models.TextField()
+    observed_at = models.DateTimeField(null=True, blank=True)
+    subject_member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member who posted it, if known.",
+    )
+    reported_at = models.DateTimeField()
+    routed_to = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    reviewed_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
+    disposition_note = models.TextField(blank=True)
+    closed_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ViolationReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(posting_url="") | ~Q(capture=""), name="violation_report_has_link_or_capture"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(disposition=""), name="closed_report_has_disposition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Violation report #{self.pk}"

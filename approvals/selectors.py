@@ -10,7 +10,15 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import PolicyProfile
 from policy_portal import clock
 
-from .models import Post, PostStatus, Severity
+from .models import (
+    PermissionStatus,
+    Post,
+    PostStatus,
+    ReportStatus,
+    Severity,
+    ViolationReport,
+    WrittenPermission,
+)
 
 ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
 
@@ -79,4 +87,27 @@ def dashboard_for(user: Any) -> dict[str, Any]:
     return {
         "posts_to_approve": [(p, traffic_light(p, now, profile)) for p in pending],
         "my_posts": mine[:20],
+        "permissions_awaiting_me": permissions_awaiting(user).count(),
+        "violations_open": violations_to_handle(user).count(),
     }
+
+
+def permissions_awaiting(user: Any):  # type: ignore[no-untyped-def]
+    """B7 requests this member may decide, as one queryset (mirrors services.permission_may_decide)."""
+    from accounts.models import chain_of_command_q
+
+    rules = [f"power:{p}" for p in user.powers()]
+    return (
+        WrittenPermission.objects.filter(status=PermissionStatus.REQUESTED)
+        .filter(
+            Q(approver_rule="supervisor") & chain_of_command_q("requester", user)
+            | Q(approver_rule="consent", subject_member=user)
+            | Q(approver_rule__in=rules)
+        )
+        .exclude(requester=user)
+    )
+
+
+def violations_to_handle(user: Any):  # type: ignore[no-untyped-def]
+    """B8 reports still open that this member handles (their chain of command, or internal affairs)."""
+    return ViolationReport.objects.visible_to(user).exclude(status=ReportStatus.CLOSED).exclude(reporter=user)

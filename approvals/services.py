@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import AccountStatus, Member, PolicyProfile, Power, SocialAccount
+from accounts.models import AccountStatus, Member, PolicyProfile, Power, Role, SocialAccount
 from accounts.notifications import notify
 from accounts.selectors import account_post_approvers_map, is_account_admin
-from audit.models import AuditEvent
+from accounts.services import (
+    approver_allowed,
+    approver_description,
+    approvers_for,
+    require_directive_acknowledged,
+    supervisors_of,
+)
+from audit.models import AuditEvent, Sensitivity
 from audit.services import audit_record
 from policy_portal import clock
 from policy_portal.errors import Conflict, IllegalTransition, InvalidInput, NotPermitted
@@ -23,16 +33,21 @@ from . import checks
 from .models import (
     EDITABLE,
     BarredCommenter,
+    Disposition,
     Escalation,
     Finding,
     MediaLicence,
     ModeratedComment,
     ModerationAction,
+    PermissionStatus,
     Post,
     PostCategory,
     PostMedia,
     PostStatus,
+    ReportStatus,
     Severity,
+    ViolationReport,
+    WrittenPermission,
 )
 from .publishers import get_publisher
 
@@ -66,6 +81,12 @@ def _require_admin(actor: Member, account: SocialAccount) -> None:
         raise NotPermitted("Only this account's designated administrators may draft or publish for it (A2).")
 
 
+def _require_drafter(actor: Member, account: SocialAccount) -> None:
+    """A2 plus the directive acknowledgement (issue #6): drafting is a right the directive governs."""
+    _require_admin(actor, account)
+    require_directive_acknowledged(actor, activity="drafting or submitting posts")
+
+
 def _require_approver(actor: Member, post: Post) -> None:
     if not can_approve_posts(actor, post.account):
         raise NotPermitted("Only a supervisor with approval rights on this account may decide on its posts.")
@@ -74,6 +95,7 @@ def _require_approver(actor: Member, post: Post) -> None:
             "You wrote this post: the author may not approve their own post (HPPD I.B.5).",
             code="author_cannot_approve",
         )
+    require_directive_acknowledged(actor, activity="deciding on posts")
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -145,7 +167,7 @@ def post_create(
     *, actor: Member, account: SocialAccount, data: dict[str, Any], now: datetime | None = None
 ) -> Post:
     """Draft a post for a department account (A2: administrators only)."""
-    _require_admin(actor, account)
+    _require_drafter(actor, account)
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.APPROVED):
         raise Conflict(
             "Posts can be drafted only for approved or active accounts.",
@@ -173,7 +195,7 @@ def _locked(post: Post) -> Post:
 
 def post_update(*, post: Post, actor: Member, data: dict[str, Any], now: datetime | None = None) -> Post:
     """Edit a post. HPPD I.B.5: editing an approved post sends it back for approval."""
-    _require_admin(actor, post.account)
+    _require_drafter(actor, post.account)
     cleaned = _clean_fields(data, partial=True)
     now = now or clock.now()
     with transaction.atomic():
@@ -233,7 +255,7 @@ def post_add_media(
     now: datetime | None = None,
 ) -> PostMedia:
     """Attach an image; its type is read from its bytes and it records source and licence (B3 copyright)."""
-    _require_admin(actor, post.account)
+    _require_drafter(actor, post.account)
     if licence not in MediaLicence.values:
         raise InvalidInput.for_field(
             "licence", f"Choose one of: {', '.join(v or '(none)' for v in MediaLicence.values)}."
@@ -364,7 +386,7 @@ def _submit_locked(post: Post, actor: Member, now: datetime, *, reason: str = ""
 
 def post_submit(*, post: Post, actor: Member, now: datetime | None = None) -> Post:
     """Send a draft for supervisor approval (HPPD I.B.5); blocked while a blocking check fires (B3)."""
-    _require_admin(actor, post.account)
+    _require_drafter(actor, post.account)
     now = now or clock.now()
     with transaction.atomic():
         post = _locked(post)
@@ -859,3 +881,385 @@ def commenter_bar(
     except IntegrityError:
         raise Conflict(f"{handle} is already barred from this account.", code="already_barred") from None
     return bar
+
+
+# --- written permissions (B7) ----------------------------------------------------------------------
+
+
+def _permission_kind(code: str) -> dict[str, Any] | None:
+    return next(
+        (k for k in PolicyProfile.objects.current().written_permission_kinds if k["code"] == code), None
+    )
+
+
+def _member_in_directory(
+    actor: Member, value: Any, field: str, errors: dict[str, list[str]]
+) -> Member | None:
+    """A member picked by id or username, looked up in the directory the actor may see (E2): an
+    undercover member outside the actor's need to know reads exactly like a missing one."""
+    if value in (None, ""):
+        return None
+    raw = getattr(value, "pk", value)
+    lookup = Q(pk=int(raw)) if str(raw).isdigit() and len(str(raw)) < 12 else Q(username=str(raw)[:150])
+    member = Member.objects.directory_for(actor).filter(lookup).first()
+    if member is None:
+        errors[field] = ["No such member."]
+    return member
+
+
+def permission_request(
+    *, actor: Member, data: dict[str, Any], now: datetime | None = None
+) -> WrittenPermission:
+    """B7 (CPD III.D.1–4, BPD Personal use 3–4, HPPD III.A.5): a member asks for written permission; the
+    profile names who decides each kind (supervisor, the chief's designee / Office of Communications, or
+    — for a reference to another member's employment — that member's consent)."""
+    now = now or clock.now()
+    errors: dict[str, list[str]] = {}
+    kind = _permission_kind(str(data.get("kind") or ""))
+    if kind is None:
+        codes = [k["code"] for k in PolicyProfile.objects.current().written_permission_kinds]
+        errors["kind"] = [f"Choose one of: {', '.join(codes)}."]
+    description = str(data.get("description") or "").replace("\x00", "").strip()
+    if not description:
+        errors["description"] = ["Describe what you will post, and why."]
+    elif len(description) > 5000:
+        errors["description"] = ["At most 5000 characters."]
+    where = str(data.get("where") or "").replace("\x00", "").strip()
+    if len(where) > 200:
+        errors["where"] = ["At most 200 characters."]
+    subject = _member_in_directory(actor, data.get("subject_member"), "subject_member", errors)
+    if kind is not None and kind["approver"] == "consent":
+        if subject is None and "subject_member" not in errors:
+            errors["subject_member"] = ["Name the member whose employment you will refer to."]
+        elif subject is not None and subject.pk == actor.pk:
+            errors["subject_member"] = ["Name another member; you need no consent from yourself."]
+    if errors:
+        raise InvalidInput("The permission request has invalid fields.", fields=errors)
+    assert kind is not None
+    with transaction.atomic():
+        permission = WrittenPermission.objects.create(
+            kind=kind["code"],
+            kind_label=kind["label"],
+            clause=kind["clause"],
+            approver_rule=kind["approver"],
+            requester=actor,
+            subject_member=subject if kind["approver"] == "consent" else None,
+            description=description,
+            where=where,
+            requested_at=now,
+        )
+        audit_record(
+            action="permission.requested",
+            actor=actor,
+            obj=permission,
+            after={
+                "kind": permission.kind,
+                "clause": permission.clause,
+                "approver": permission.approver_rule,
+            },
+            now=now,
+        )
+        notify(
+            approvers_for(kind["approver"], requester=actor, subject=permission.subject_member),
+            subject=f"Written permission to decide: {kind['label']}",
+            body=f"{actor} asks ({kind['clause']}): {description[:300]}",
+            url=reverse("permission-detail", args=[permission.pk]),
+            now=now,
+        )
+    return permission
+
+
+def permission_may_decide(actor: Member, permission: WrittenPermission) -> bool:
+    """The approver the profile named when the request was made; never the requester."""
+    return permission.requester_id != actor.pk and approver_allowed(
+        permission.approver_rule,
+        actor=actor,
+        requester=permission.requester,
+        subject=permission.subject_member,
+    )
+
+
+def _locked_permission(permission: WrittenPermission) -> WrittenPermission:
+    return (
+        WrittenPermission.objects.select_for_update()
+        .select_related("requester", "subject_member")
+        .get(pk=permission.pk)
+    )
+
+
+def permission_decide(
+    *,
+    permission: WrittenPermission,
+    actor: Member,
+    grant: bool,
+    reasons: str,
+    expires_on: Any = None,
+    now: datetime | None = None,
+) -> WrittenPermission:
+    """B7: the approver the profile names grants or refuses, always with reasons; a grant may carry an
+    expiry date. The requester never decides their own request."""
+    now = now or clock.now()
+    reasons = str(reasons or "").replace("\x00", "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reasons:
+        errors["reasons"] = ["Give the reasons for the decision."]
+    expiry = None
+    if expires_on not in (None, ""):
+        try:
+            expiry = expires_on if isinstance(expires_on, date) else date.fromisoformat(str(expires_on))
+        except ValueError:
+            errors["expires_on"] = ["Give a date as YYYY-MM-DD."]
+        else:
+            if expiry < now.date():
+                errors["expires_on"] = ["The expiry date is in the past."]
+    if errors:
+        raise InvalidInput("The decision has invalid fields.", fields=errors)
+    with transaction.atomic():
+        perm = _locked_permission(permission)
+        if not permission_may_decide(actor, perm):
+            raise NotPermitted(f"This request is decided by {approver_description(perm.approver_rule)}.")
+        target = PermissionStatus.GRANTED if grant else PermissionStatus.REFUSED
+        require_transition(perm.TRANSITIONS, perm.status, target, noun="permission request", verb="decide")
+        before = perm.status
+        position = (
+            actor.position_with_power(perm.approver_rule[6:])
+            if perm.approver_rule.startswith("power:")
+            else None
+        )
+        authority = {"supervisor": "Supervisor", "consent": "Consent of the member concerned"}
+        perm.status, perm.decided_by, perm.decided_at, perm.reasons = target, actor, now, reasons
+        perm.expires_on = expiry if grant else None
+        perm.authority = position.title if position else authority.get(perm.approver_rule, "")
+        perm.save(update_fields=["status", "decided_by", "decided_at", "reasons", "expires_on", "authority"])
+        audit_record(
+            action=f"permission.{target}",
+            actor=actor,
+            obj=perm,
+            before={"status": before},
+            after={
+                "status": target,
+                "reasons": reasons,
+                "expires_on": perm.expires_on,
+                "authority": perm.authority,
+            },
+            now=now,
+        )
+        notify(
+            [perm.requester],
+            subject=f"Your written permission request was {target}",
+            body=reasons,
+            url=reverse("permission-detail", args=[perm.pk]),
+            now=now,
+        )
+    return perm
+
+
+def permission_end(
+    *, permission: WrittenPermission, actor: Member, reasons: str, now: datetime | None = None
+) -> WrittenPermission:
+    """The requester withdraws a pending request; whoever may decide revokes a granted permission."""
+    now = now or clock.now()
+    reasons = str(reasons or "").replace("\x00", "").strip()
+    if not reasons:
+        raise InvalidInput.for_field("reasons", "Give the reasons.")
+    with transaction.atomic():
+        perm = _locked_permission(permission)
+        if perm.status == PermissionStatus.REQUESTED and perm.requester_id == actor.pk:
+            target = PermissionStatus.WITHDRAWN
+        elif permission_may_decide(actor, perm):
+            target = PermissionStatus.REVOKED
+        else:
+            raise NotPermitted("Only the requester withdraws, and only the approver revokes, a permission.")
+        require_transition(perm.TRANSITIONS, perm.status, target, noun="permission", verb="end")
+        before = perm.status
+        perm.status, perm.reasons = target, reasons
+        perm.save(update_fields=["status", "reasons"])
+        audit_record(
+            action=f"permission.{target}",
+            actor=actor,
+            obj=perm,
+            before={"status": before},
+            after={"status": target, "reasons": reasons},
+            now=now,
+        )
+    return perm
+
+
+# --- violation reports (B8) ------------------------------------------------------------------------
+
+MAX_CAPTURE_BYTES = 20 * 1024 * 1024
+CAPTURE_TYPES = {**MEDIA_TYPES, b"%PDF-": "application/pdf"}
+
+
+def violation_report(
+    *,
+    actor: Member,
+    data: dict[str, Any],
+    capture: UploadedFile | None = None,
+    now: datetime | None = None,
+) -> ViolationReport:
+    """BPD Reporting violations, HPPD II.I (B8): any member reports a posting (a link, a capture, or both,
+    and a description). It reaches the reporter's supervisor at once; internal affairs when the reporter
+    has none."""
+    now = now or clock.now()
+    errors: dict[str, list[str]] = {}
+    url = str(data.get("posting_url") or "").replace("\x00", "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+        except ValidationError:
+            errors["posting_url"] = ["Enter a valid http(s) link to the posting."]
+        if len(url) > 500:
+            errors["posting_url"] = ["At most 500 characters."]
+    if not url and capture is None:
+        errors["posting_url"] = ["Give a link to the posting, attach a capture, or both."]
+    description = str(data.get("description") or "").replace("\x00", "").strip()
+    if not description:
+        errors["description"] = ["Describe what the posting shows and which rule it may break."]
+    elif len(description) > 5000:
+        errors["description"] = ["At most 5000 characters."]
+    observed_at = data.get("observed_at")
+    if observed_at not in (None, "") and not isinstance(observed_at, datetime):
+        errors["observed_at"] = ["Give a date and time."]
+    elif isinstance(observed_at, datetime) and observed_at > now:
+        errors["observed_at"] = ["That is in the future."]
+    subject = _member_in_directory(actor, data.get("subject_member"), "subject_member", errors)
+    digest = ""
+    if capture is not None:
+        if capture.size is None or capture.size > MAX_CAPTURE_BYTES:
+            errors["capture"] = [f"Captures up to {MAX_CAPTURE_BYTES // (1024 * 1024)} MB."]
+        else:
+            head = capture.read(16)
+            capture.seek(0)
+            if not any(head.startswith(magic) for magic in CAPTURE_TYPES):
+                errors["capture"] = ["Attach a screenshot (PNG, JPEG, GIF) or a PDF."]
+            else:
+                sha = hashlib.sha256()
+                for chunk in capture.chunks():
+                    sha.update(chunk)
+                capture.seek(0)
+                digest = sha.hexdigest()
+    if errors:
+        raise InvalidInput("The report has invalid fields.", fields=errors)
+    routed_to = actor.supervisor if actor.supervisor and actor.supervisor.is_active else None
+    with transaction.atomic():
+        report = ViolationReport(
+            reporter=actor,
+            posting_url=url,
+            description=description,
+            observed_at=observed_at or None,
+            subject_member=subject,
+            reported_at=now,
+            routed_to=routed_to,
+        )
+        if capture is not None:
+            report.capture = capture
+            report.capture_name = str(capture.name)[:200]
+            report.capture_sha256 = digest
+        report.save()
+        audit_record(
+            action="violation.reported",
+            actor=actor,
+            obj=report,
+            after={"routed_to": routed_to.username if routed_to else "internal affairs", "capture": digest},
+            sensitivity=Sensitivity.RESTRICTED,
+            now=now,
+        )
+        recipients = (
+            [routed_to]
+            if routed_to
+            else list(Member.objects.active().filter(groups__name=Role.INTERNAL_AFFAIRS.value))
+        )
+        notify(
+            recipients,
+            subject="Social media policy violation reported",
+            body=f"{actor} reported a posting that may violate the directive. Open it for the details.",
+            url=reverse("violation-detail", args=[report.pk]),
+            now=now,
+        )
+    return report
+
+
+def violation_may_handle(actor: Member, report: ViolationReport) -> bool:
+    """The chain of command the report was routed to, and internal affairs; never the reporter alone."""
+    if actor.in_role(Role.INTERNAL_AFFAIRS):
+        return True
+    chain = [report.routed_to, *supervisors_of(report.routed_to)] if report.routed_to else []
+    return actor.pk != report.reporter_id and any(m.pk == actor.pk for m in chain)
+
+
+def _locked_report(report: ViolationReport) -> ViolationReport:
+    return ViolationReport.objects.select_for_update().select_related("routed_to").get(pk=report.pk)
+
+
+def violation_review(
+    *, report: ViolationReport, actor: Member, now: datetime | None = None
+) -> ViolationReport:
+    """The supervisor takes the report up (B8: tracked)."""
+    now = now or clock.now()
+    with transaction.atomic():
+        rep = _locked_report(report)
+        if not violation_may_handle(actor, rep):
+            raise NotPermitted("Only the reporter's chain of command or internal affairs handles a report.")
+        require_transition(
+            rep.TRANSITIONS, rep.status, ReportStatus.UNDER_REVIEW, noun="report", verb="review"
+        )
+        rep.status, rep.reviewed_by, rep.reviewed_at = ReportStatus.UNDER_REVIEW, actor, now
+        rep.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        audit_record(
+            action="violation.under_review",
+            actor=actor,
+            obj=rep,
+            after={"status": rep.status},
+            sensitivity=Sensitivity.RESTRICTED,
+            now=now,
+        )
+    return rep
+
+
+def violation_close(
+    *, report: ViolationReport, actor: Member, disposition: str, note: str, now: datetime | None = None
+) -> ViolationReport:
+    """B8: the report ends with a recorded disposition and the reasons for it; the reporter is told."""
+    now = now or clock.now()
+    note = str(note or "").replace("\x00", "").strip()
+    errors: dict[str, list[str]] = {}
+    if disposition not in Disposition.values:
+        errors["disposition"] = [f"Choose one of: {', '.join(Disposition.values)}."]
+    if not note:
+        errors["disposition_note"] = ["Record what was found and done."]
+    if errors:
+        raise InvalidInput("The disposition has invalid fields.", fields=errors)
+    with transaction.atomic():
+        rep = _locked_report(report)
+        if not violation_may_handle(actor, rep):
+            raise NotPermitted("Only the reporter's chain of command or internal affairs handles a report.")
+        require_transition(rep.TRANSITIONS, rep.status, ReportStatus.CLOSED, noun="report", verb="close")
+        before = rep.status
+        rep.status, rep.disposition, rep.disposition_note = ReportStatus.CLOSED, disposition, note
+        rep.closed_by, rep.closed_at = actor, now
+        rep.save(update_fields=["status", "disposition", "disposition_note", "closed_by", "closed_at"])
+        audit_record(
+            action="violation.closed",
+            actor=actor,
+            obj=rep,
+            before={"status": before},
+            after={"status": rep.status, "disposition": disposition},
+            sensitivity=Sensitivity.RESTRICTED,
+            now=now,
+        )
+        notify(
+            [rep.reporter],
+            subject="Your violation report was closed",
+            body=f"Disposition: {rep.get_disposition_display()}.",
+            url=reverse("violation-detail", args=[rep.pk]),
+            now=now,
+        )
+        if disposition == Disposition.REFERRED_IA:
+            notify(
+                Member.objects.active().filter(groups__name=Role.INTERNAL_AFFAIRS.value),
+                subject="Violation report referred to internal affairs",
+                url=reverse("violation-detail", args=[rep.pk]),
+                now=now,
+            )
+    return rep

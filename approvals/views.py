@@ -9,19 +9,41 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import DecisionForm as PermissionDecisionForm
 from accounts.models import AccountStatus, PolicyProfile, SocialAccount
 from accounts.selectors import accounts_administered_by, is_account_admin
+from accounts.services import approver_description
 from audit.models import AuditEvent
 from policy_portal import clock
 from policy_portal.errors import DomainError
 
 from . import checks, services
-from .forms import CommentForm, DecisionForm, MediaForm, PostForm, PublishForm
-from .models import BarredCommenter, ModeratedComment, Post, PostCategory, PostStatus, Severity
+from .forms import (
+    CommentForm,
+    DecisionForm,
+    MediaForm,
+    PermissionRequestForm,
+    PostForm,
+    PublishForm,
+    ReportCloseForm,
+    ViolationReportForm,
+)
+from .models import (
+    BarredCommenter,
+    ModeratedComment,
+    PermissionStatus,
+    Post,
+    PostCategory,
+    PostStatus,
+    ReportStatus,
+    Severity,
+    ViolationReport,
+    WrittenPermission,
+)
 from .selectors import DUE_SOON, ON_TIME, OVERDUE, posts_for_queue, traffic_light
 
 
@@ -323,3 +345,211 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+# --- written permissions (B7) and violation reports (B8) -------------------------------------------
+
+
+@login_required
+@require_GET
+def permission_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = WrittenPermission.objects.visible_to(user).select_related(
+        "requester", "subject_member", "decided_by"
+    )
+    rows = list(visible[:200])
+    return render(
+        request,
+        "compliance/permission_list.html",
+        {
+            "mine": [p for p in rows if p.requester_id == user.pk],
+            "waiting": [
+                p
+                for p in rows
+                if p.status == PermissionStatus.REQUESTED and services.permission_may_decide(user, p)
+            ],
+            "others": [p for p in rows if p.requester_id != user.pk],
+        },
+    )
+
+
+@login_required
+def permission_new(request: HttpRequest) -> HttpResponse:
+    form = PermissionRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            permission = services.permission_request(actor=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Your request was sent for a decision.")
+            return redirect("permission-detail", pk=permission.pk)
+    kinds = PolicyProfile.objects.current().written_permission_kinds
+    return render(
+        request,
+        "compliance/permission_new.html",
+        {"form": form, "kinds": [(k, approver_description(k["approver"])) for k in kinds]},
+        status=400 if form.errors else 200,
+    )
+
+
+def _visible_permission(request: HttpRequest, pk: int) -> WrittenPermission:
+    return get_object_or_404(
+        WrittenPermission.objects.visible_to(request.user).select_related(
+            "requester", "subject_member", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def permission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    perm = _visible_permission(request, pk)
+    user = request.user
+    may_decide = services.permission_may_decide(user, perm)
+    return render(
+        request,
+        "compliance/permission_detail.html",
+        {
+            "perm": perm,
+            "approver": approver_description(perm.approver_rule),
+            "may_decide": perm.status == PermissionStatus.REQUESTED and may_decide,
+            "may_withdraw": perm.status == PermissionStatus.REQUESTED and perm.requester_id == user.pk,
+            "may_revoke": perm.status == PermissionStatus.GRANTED and may_decide,
+            "decision_form": PermissionDecisionForm(),
+            "history": AuditEvent.objects.visible_to(user).for_object(perm).order_by("-id")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def permission_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    perm = _visible_permission(request, pk)
+    form = PermissionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose grant or refuse and give the reasons; the expiry is a date.")
+        return redirect("permission-detail", pk=perm.pk)
+    grant = form.cleaned_data["decision"] == "grant"
+    try:
+        services.permission_decide(
+            permission=perm,
+            actor=request.user,
+            grant=grant,
+            reasons=form.cleaned_data["reasons"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Permission granted." if grant else "Permission refused.")
+    return redirect("permission-detail", pk=perm.pk)
+
+
+@login_required
+@require_POST
+def permission_end(request: HttpRequest, pk: int) -> HttpResponse:
+    perm = _visible_permission(request, pk)
+    try:
+        ended = services.permission_end(
+            permission=perm, actor=request.user, reasons=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Permission {ended.get_status_display().lower()}.")
+    return redirect("permission-detail", pk=perm.pk)
+
+
+@login_required
+@require_GET
+def violation_list(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        ViolationReport.objects.visible_to(request.user).select_related(
+            "reporter", "routed_to", "subject_member"
+        )[:200]
+    )
+    return render(request, "compliance/violation_list.html", {"rows": rows})
+
+
+@login_required
+def violation_new(request: HttpRequest) -> HttpResponse:
+    form = ViolationReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "capture"}
+        try:
+            report = services.violation_report(
+                actor=request.user, data=data, capture=form.cleaned_data["capture"]
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            whom = report.routed_to or "internal affairs"
+            messages.success(request, f"Report sent to {whom}. You will be told its disposition.")
+            return redirect("violation-detail", pk=report.pk)
+    return render(
+        request, "compliance/violation_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _visible_report(request: HttpRequest, pk: int) -> ViolationReport:
+    return get_object_or_404(
+        ViolationReport.objects.visible_to(request.user).select_related(
+            "reporter", "routed_to", "subject_member", "reviewed_by", "closed_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    user = request.user
+    may_handle = services.violation_may_handle(user, report)
+    return render(
+        request,
+        "compliance/violation_detail.html",
+        {
+            "report": report,
+            "may_review": may_handle and report.status == ReportStatus.OPEN,
+            "may_close": may_handle and report.status != ReportStatus.CLOSED,
+            "close_form": ReportCloseForm(),
+            "history": AuditEvent.objects.visible_to(user).for_object(report).order_by("-id")[:50],
+        },
+    )
+
+
+@login_required
+@require_GET
+def violation_capture(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    if not report.capture:
+        raise Http404
+    return FileResponse(
+        report.capture.open("rb"), as_attachment=True, filename=report.capture_name or "capture"
+    )
+
+
+@login_required
+@require_POST
+def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = _visible_report(request, pk)
+    try:
+        if action == "review":
+            services.violation_review(report=report, actor=request.user)
+            messages.success(request, "You took the report up for review.")
+        elif action == "close":
+            services.violation_close(
+                report=report,
+                actor=request.user,
+                disposition=request.POST.get("disposition", ""),
+                note=request.POST.get("disposition_note", ""),
+            )
+            messages.success(request, "Report closed with its disposition.")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("violation-detail", pk=report.pk)

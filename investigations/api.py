@@ -1,4 +1,5 @@
-"""/api/v1/alias-authorizations/ and its use log. Every object outside need-to-know is 404 (C8)."""
+"""/api/v1/alias-authorizations/ and its use log, /api/v1/background-reviews/ and what was viewed in them.
+Every object outside need-to-know is 404 (C8, E1)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,26 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import DepartmentDevice
+from accounts.models import DepartmentDevice, Member
 
 from . import services
-from .models import AliasAuthorization, EngagementLevel, PlannedActivity, UseBasis, UseLogEntry
-from .selectors import authorization_for_read, authorizations_listed
+from .models import (
+    AliasAuthorization,
+    BackgroundReview,
+    EngagementLevel,
+    PlannedActivity,
+    ReviewEntry,
+    ReviewKind,
+    UseBasis,
+    UseLogEntry,
+    ValidationMethod,
+)
+from .selectors import (
+    authorization_for_read,
+    authorizations_listed,
+    background_review_for_read,
+    background_reviews_visible,
+)
 
 
 class AliasAuthorizationSerializer(serializers.ModelSerializer):
@@ -188,3 +204,120 @@ class AliasAuthorizationViewSet(viewsets.GenericViewSet):
         payload.is_valid(raise_exception=True)
         entry = services.use_log_record(auth=auth, actor=request.user, data=dict(payload.validated_data))
         return Response(UseSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+# --- background and internal investigation reviews (E1: HPPD IV, V; 820 ILCS 55/10) ------------------
+# No field here is, or could carry, a password or login of a member or candidate. Writes hand the whole
+# request body to the service, which refuses any credential-like key or value — unknown extras included —
+# with 400 before anything is written.
+
+
+class BackgroundReviewEntrySerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    validation_method = serializers.ChoiceField(
+        choices=ValidationMethod.choices, help_text="How it was validated (HPPD V.B)."
+    )
+    public_domain = serializers.BooleanField(
+        help_text="Attest: viewed as any member of the public could, without a password, login, friend "
+        "request or another person's account (HPPD IV.A, V.A). Must be true."
+    )
+    viewed_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+    class Meta:
+        model = ReviewEntry
+        fields = [
+            "id",
+            "url",
+            "platform",
+            "description",
+            "viewed_at",
+            "validation_method",
+            "validation_note",
+            "public_domain",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["recorded_at"]
+
+
+class BackgroundReviewSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ReviewKind.choices)
+    subject_member = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Internal investigation: the member's portal username (never their social media login).",
+    )
+    candidate_name = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=200,
+        help_text="Background investigation: the job candidate.",
+    )
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entries = BackgroundReviewEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BackgroundReview
+        fields = [
+            "id",
+            "kind",
+            "subject_member",
+            "candidate_name",
+            "case_number",
+            "reviewer",
+            "opened_at",
+            "status",
+            "closed_at",
+            "conclusion",
+            "entries",
+        ]
+        read_only_fields = ["opened_at", "status", "closed_at", "conclusion"]
+
+
+class BackgroundReviewCloseSerializer(serializers.Serializer):
+    conclusion = serializers.CharField(max_length=5000)
+
+
+class BackgroundReviewViewSet(viewsets.GenericViewSet):
+    """Reviews of public-domain social media content of members under internal investigation and of job
+    candidates (policy-map E1; HPPD IV, V; 820 ILCS 55/10). Visible to the reviewer, internal affairs and
+    auditors — never to the member under review; everyone else gets 404."""
+
+    serializer_class = BackgroundReviewSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return background_reviews_visible(self.request.user)
+
+    def get_object(self) -> BackgroundReview:
+        return background_review_for_read(self.request.user, self.kwargs["pk"])
+
+    def _out(self, review: BackgroundReview, code: int = status.HTTP_200_OK) -> Response:
+        return Response(BackgroundReviewSerializer(self.get_queryset().get(pk=review.pk)).data, status=code)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset().order_by("-opened_at", "-pk"))
+        return self.get_paginated_response(BackgroundReviewSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(BackgroundReviewSerializer(self.get_object()).data)
+
+    @extend_schema(request=BackgroundReviewSerializer, responses={201: BackgroundReviewSerializer})
+    def create(self, request: Request) -> Response:
+        return self._out(services.background_review_open(actor=request.user, data=request.data), 201)
+
+    @extend_schema(request=BackgroundReviewEntrySerializer, responses={201: BackgroundReviewEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def entries(self, request: Request, pk: str | None = None) -> Response:
+        review = self.get_object()
+        entry = services.background_review_add_entry(review=review, actor=request.user, data=request.data)
+        return Response(BackgroundReviewEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BackgroundReviewCloseSerializer, responses={200: BackgroundReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        review = self.get_object()
+        return self._out(
+            services.background_review_close(review=review, actor=request.user, data=request.data)
+        )

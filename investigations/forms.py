@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import DepartmentDevice
 
-from .models import EngagementLevel, PlannedActivity, UseBasis
+from .models import EngagementLevel, PlannedActivity, ReviewKind, UseBasis, ValidationMethod
 
 
 class AliasRequestForm(forms.Form):
@@ -67,3 +67,57 @@ class RenewForm(forms.Form):
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     on_duty = forms.BooleanField(required=False, label="I am on duty")
+
+
+# --- background and internal investigation reviews (E1) ----------------------------------------------
+
+CREDENTIAL_NOTICE = (
+    "This portal never asks for a social media password or login (820 ILCS 55/10). "
+    "Review only public-domain content (HPPD IV.A, V.A)."
+)
+
+
+class BackgroundReviewOpenForm(forms.Form):
+    """Shapes only: the service checks the rules and screens everything sent for credentials (E1)."""
+
+    kind = forms.ChoiceField(choices=ReviewKind.choices, widget=forms.RadioSelect, label="Kind of review")
+    subject_member = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Member under internal investigation",
+        help_text="Their portal username. Internal investigations only (HPPD IV).",
+    )
+    candidate_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Job candidate's name",
+        help_text="Background investigations only (HPPD V).",
+    )
+    case_number = forms.CharField(max_length=40, label="Case / file number")
+
+
+class ReviewEntryForm(forms.Form):
+    url = forms.CharField(
+        max_length=500, widget=forms.URLInput, label="Public address (URL) of what was viewed"
+    )
+    platform = forms.CharField(max_length=60)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What it showed")
+    viewed_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Viewed at"
+    )
+    validation_method = forms.ChoiceField(
+        choices=ValidationMethod.choices, label="How it was validated (HPPD V.B)"
+    )
+    validation_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Validation: what was checked, or what was tried (HPPD V.B)",
+    )
+    public_domain = forms.BooleanField(
+        required=False,
+        label="I viewed this as any member of the public could — without a password, login, friend request "
+        "or anyone else's account (HPPD IV.A, V.A)",
+    )
+
+
+class ReviewCloseForm(forms.Form):
+    conclusion = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Conclusion")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import DepartmentDevice, Member, Unit
+from accounts.models import DepartmentDevice, Member, Role, Unit
 
 
 class EngagementLevel(models.TextChoices):
@@ -262,3 +262,126 @@ class IntelligenceReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of item #{self.item_id}: {self.decision}"
+
+
+# --- background and internal investigation reviews (E1) ----------------------------------------------
+
+
+class ReviewKind(models.TextChoices):
+    INTERNAL = "internal", "Internal investigation of a member (HPPD IV.A–B)"
+    BACKGROUND = "background", "Background investigation of a job candidate (HPPD V.A–B)"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ValidationMethod(models.TextChoices):
+    """HPPD V.B: every effort must be made to validate Internet-based information."""
+
+    CROSS_REFERENCE = "cross_reference", "Cross-referenced with other public sources"
+    IDENTITY_LINK = "identity_link", "Identifying details tie the account to the subject"
+    OFFICIAL_RECORDS = "official_records", "Checked against official records"
+    SUBJECT_CONFIRMED = "subject_confirmed", "Confirmed with the subject at interview"
+    NOT_VALIDATED = "not_validated", "Could not be validated (say what was tried)"
+
+
+REVIEW_AUDIENCE_ROLES = frozenset({Role.INTERNAL_AFFAIRS.value, Role.AUDITOR.value})
+
+
+class BackgroundReviewQuerySet(models.QuerySet["BackgroundReview"]):
+    def visible_to(self, user: Any) -> BackgroundReviewQuerySet:
+        """E1 (HPPD IV, V): the reviewer, internal affairs and auditors — and never the member under
+        review, whatever their role. Everyone else: not found."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        roles = set(user.groups.values_list("name", flat=True))
+        rows = (
+            self.all() if user.is_superuser or roles & REVIEW_AUDIENCE_ROLES else self.filter(reviewer=user)
+        )
+        return rows.exclude(subject_member=user)
+
+
+class BackgroundReview(models.Model):
+    """A review of the public-domain social media content of a member under internal investigation
+    (HPPD IV.A–B) or of a job candidate (HPPD V.A–B). It never holds a password or login of either
+    (HPPD IV.C, V.C; 820 ILCS 55/10(b)(1)): every write passes ``investigations.credentials``."""
+
+    S = ReviewStatus
+    TRANSITIONS: dict[str, set[str]] = {S.OPEN: {S.CLOSED}, S.CLOSED: set()}
+    # States in which what was viewed may still be recorded.
+    RECORDING: frozenset[str] = frozenset({S.OPEN})
+
+    kind = models.CharField(max_length=10, choices=ReviewKind.choices)
+    subject_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    candidate_name = models.CharField(max_length=200, null=True, blank=True)
+    case_number = models.CharField(max_length=40, help_text="Case or file number.")
+    reviewer = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="background_reviews")
+    opened_at = models.DateTimeField()
+    status = models.CharField(max_length=6, choices=ReviewStatus.choices, default=S.OPEN, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    conclusion = models.TextField(blank=True)
+
+    objects = BackgroundReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ReviewKind.INTERNAL, subject_member__isnull=False, candidate_name__isnull=True)
+                    | (
+                        Q(
+                            kind=ReviewKind.BACKGROUND,
+                            subject_member__isnull=True,
+                            candidate_name__isnull=False,
+                        )
+                        & ~Q(candidate_name="")
+                    )
+                ),
+                name="review_exactly_one_subject_matching_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reviewer=models.F("subject_member")), name="review_not_of_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReviewStatus.OPEN, closed_at__isnull=True)
+                | Q(status=ReviewStatus.CLOSED, closed_at__isnull=False),
+                name="review_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = "Internal" if self.kind == ReviewKind.INTERNAL else "Background"
+        return f"{label} review #{self.pk} ({self.case_number})"
+
+
+class ReviewEntry(models.Model):
+    """One thing viewed in a review: where (a public address), what it showed, when, and how it was
+    validated (HPPD V.B). Only public-domain content (HPPD IV.A, V.A; 820 ILCS 55/10(b)(3))."""
+
+    review = models.ForeignKey(BackgroundReview, on_delete=models.PROTECT, related_name="entries")
+    url = models.URLField(max_length=500, help_text="Public address of what was viewed.")
+    platform = models.CharField(max_length=60)
+    description = models.TextField(help_text="What the content showed.")
+    viewed_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    validation_method = models.CharField(max_length=20, choices=ValidationMethod.choices)
+    validation_note = models.TextField(help_text="How it was validated, or what was tried (HPPD V.B).")
+    public_domain = models.BooleanField(
+        help_text="Viewed as any member of the public could: no password, login, friend request or "
+        "another person's account (HPPD IV.A, V.A)."
+    )
+
+    class Meta:
+        ordering = ["viewed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(public_domain=True), name="entry_public_domain_only")
+        ]
+
+    def __str__(self) -> str:
+        return f"Entry #{self.pk} of review #{self.review_id}"

@@ -6,12 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 
 from audit.models import Sensitivity
 from audit.services import audit_record
 
-from .models import AliasAuthorization, AuthorizationStatus
+from .models import AliasAuthorization, AuthorizationStatus, BackgroundReview, ReviewEntry
 
 
 def authorization_for_read(user: Any, pk: Any) -> AliasAuthorization:
@@ -66,3 +67,21 @@ def dashboard_for(user: Any) -> dict[str, Any]:
             status=AuthorizationStatus.APPROVED, ends_on__lte=clock.today() + timedelta(days=7)
         ).count(),
     }
+
+
+def background_reviews_visible(user: Any):  # type: ignore[no-untyped-def]
+    """E1: reviews this user may read, with what every page and the API show of them (constant queries)."""
+    return (
+        BackgroundReview.objects.visible_to(user)
+        .select_related("reviewer", "subject_member")
+        .prefetch_related(Prefetch("entries", queryset=ReviewEntry.objects.select_related("recorded_by")))
+    )
+
+
+def background_review_for_read(user: Any, pk: Any) -> BackgroundReview:
+    """E1: the review if this user is its reviewer, internal affairs or an auditor — and not its subject —
+    else 404, the same answer as for a review that does not exist (style rule 6)."""
+    try:
+        return background_reviews_visible(user).get(pk=pk)
+    except (BackgroundReview.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

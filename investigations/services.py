@@ -4,32 +4,51 @@ auditors read them (C8)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from accounts.models import DepartmentDevice, Member, PolicyProfile, Power, Role, TrainingKind
+from accounts.models import (
+    AccessAuthorization,
+    DepartmentDevice,
+    Member,
+    PolicyProfile,
+    Power,
+    Role,
+    TrainingKind,
+)
 from accounts.notifications import notify
+from accounts.services import require_directive_acknowledged
 from audit.models import Sensitivity
 from audit.services import audit_record
 from policy_portal import clock
 from policy_portal.errors import Conflict, InvalidInput, NotPermitted
 from policy_portal.workflow import require_transition
 
+from .credentials import refuse_credentials
 from .models import (
     AliasAuthorization,
     AuthorizationStatus,
+    BackgroundReview,
     DeconflictionNotice,
     EngagementLevel,
     IntelligenceItem,
     IntelligenceReview,
     PlannedActivity,
+    ReviewEntry,
+    ReviewKind,
+    ReviewStatus,
     ThirdPartyAccountRequest,
     UseBasis,
     UseLogEntry,
+    ValidationMethod,
 )
 
 S = AuthorizationStatus
@@ -101,6 +120,7 @@ def alias_request(
     (off duty): no undercover accounts created off duty; C4: a fixed term within the profile's maximum."""
     if not actor.in_role(Role.INVESTIGATOR):
         raise NotPermitted("Only investigators request alias authorizations.")
+    require_directive_acknowledged(actor, activity="requesting alias accounts")
     now = now or clock.now()
     profile = PolicyProfile.objects.current()
     errors: dict[str, list[str]] = {}
@@ -484,6 +504,16 @@ def alias_expire_due(*, now: datetime | None = None) -> dict[str, list[int]]:
 # --- use log (C5) ------------------------------------------------------------------------------------
 
 
+def _access_authorized(member: Member, when: datetime) -> bool:
+    """A5: where the profile requires authorization to access social media from department computers,
+    the member holds a current one, individually or by job assignment."""
+    kinds = {k["code"] for k in PolicyProfile.objects.current().access_authorization_kinds}
+    if "department_computer" not in kinds:
+        return True
+    day = timezone.localtime(when).date()
+    return AccessAuthorization.objects.covering(member, "department_computer", day).exists()
+
+
 def use_log_record(
     *, auth: AliasAuthorization, actor: Member, data: dict[str, Any], now: datetime | None = None
 ) -> UseLogEntry:
@@ -491,6 +521,7 @@ def use_log_record(
     inside the authorized term, with the basis for non-public material and the report it is documented in."""
     if auth.requester_id != actor.pk:
         raise NotPermitted("Only the authorized investigator records uses of this authorization.")
+    require_directive_acknowledged(actor, activity="using alias accounts")
     now = now or clock.now()
     errors: dict[str, list[str]] = {}
     occurred_at = data.get("occurred_at") or now
@@ -508,6 +539,11 @@ def use_log_record(
     ).first()
     if device is None:
         errors["device"] = ["Use only a registered, department-approved device (CPD IV.C.1)."]
+    elif not _access_authorized(actor, occurred_at if isinstance(occurred_at, datetime) else now):
+        errors["device"] = [
+            "You hold no current authorization to use department computers for social media "
+            "(A5: CPD III.C.2, BPD Sanctioned use 4.a, HPPD I.E). Ask your supervisor under Compliance."
+        ]
     basis = data.get("basis")
     if basis not in UseBasis.values:
         errors["basis"] = [f"Choose one of: {', '.join(UseBasis.values)}."]
@@ -712,3 +748,231 @@ def intelligence_remind(*, now: datetime | None = None) -> int:
                 now=now,
             )
     return len(items)
+
+
+# --- background and internal investigation reviews (E1: HPPD IV, V; 820 ILCS 55/10) ------------------
+
+REVIEW_OPENERS = frozenset({Role.INTERNAL_AFFAIRS.value, Role.COMMAND.value})
+
+
+def _role_names(member: Member) -> set[str]:
+    return set(member.groups.values_list("name", flat=True))
+
+
+def _submission(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput.for_field("non_field_errors", "Send the fields as an object (JSON or a form).")
+    return data
+
+
+def _review_text(
+    data: Mapping[str, Any],
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = True,
+    limit: int = 5000,
+) -> str:
+    value = data.get(name)
+    if not isinstance(value, str | None):
+        errors[name] = ["Give text."]
+        return ""
+    value = (value or "").replace("\x00", "").strip()
+    if required and not value:
+        errors[name] = ["This field is required."]
+    elif len(value) > limit:
+        errors[name] = [f"At most {limit} characters."]
+    return value[:limit]
+
+
+def _review_datetime(
+    data: Mapping[str, Any], name: str, errors: dict[str, list[str]], default: datetime
+) -> datetime:
+    value = data.get(name)
+    if value in (None, ""):
+        return default
+    if isinstance(value, str):
+        value = parse_datetime(value.strip()) if len(value) < 40 else None
+    if not isinstance(value, datetime):
+        errors[name] = ["Give a date and time (YYYY-MM-DDTHH:MM)."]
+        return default
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _review_subject(data: Mapping[str, Any], errors: dict[str, list[str]]) -> Member | None:
+    value = data.get("subject_member")
+    if isinstance(value, Member):
+        return value
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        found = Member.objects.filter(pk=value).first()
+    elif isinstance(value, str) and len(value) <= 150:
+        found = Member.objects.filter(username=value.strip()).first()
+    else:
+        found = None
+    if found is None:
+        errors["subject_member"] = ["No member with that username."]
+    return found
+
+
+def _require_review_writer(review: BackgroundReview, actor: Member) -> None:
+    """E1: the reviewer or internal affairs record and close; auditors only read; the member under
+    review never touches it."""
+    if review.subject_member_id == actor.pk or not (
+        review.reviewer_id == actor.pk or Role.INTERNAL_AFFAIRS.value in _role_names(actor)
+    ):
+        raise NotPermitted("Only the reviewer or internal affairs record in or close this review (E1).")
+
+
+def background_review_open(
+    *, actor: Member, data: Mapping[str, Any], now: datetime | None = None
+) -> BackgroundReview:
+    """E1 — HPPD IV.A–B, V.A–B: internal affairs (background investigators included) or command staff
+    open a review of the public-domain social media content of a member under internal investigation or
+    of a job candidate; the opener is the reviewer and may not be its subject. HPPD IV.C, V.C; 820 ILCS
+    55/10(b)(1): ``data`` is the whole submission, screened for credentials before anything else."""
+    if not _role_names(actor) & REVIEW_OPENERS:
+        raise NotPermitted(
+            "Only internal affairs or command staff open a background or internal review (E1)."
+        )
+    refuse_credentials(data)
+    data = _submission(data)
+    errors: dict[str, list[str]] = {}
+    kind = data.get("kind")
+    if kind not in ReviewKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(ReviewKind.values)}."]
+    case_number = _review_text(data, "case_number", errors, limit=40)
+    candidate = _review_text(data, "candidate_name", errors, required=False, limit=200)
+    subject = _review_subject(data, errors)
+    if kind == ReviewKind.INTERNAL:
+        if subject is None and "subject_member" not in errors:
+            errors["subject_member"] = ["An internal investigation reviews a member: name them (HPPD IV)."]
+        if candidate:
+            errors["candidate_name"] = ["An internal investigation's subject is a member, not a candidate."]
+    elif kind == ReviewKind.BACKGROUND:
+        if not candidate and "candidate_name" not in errors:
+            errors["candidate_name"] = [
+                "A background investigation reviews a job candidate: name them (HPPD V)."
+            ]
+        if subject is not None or "subject_member" in errors:
+            errors["subject_member"] = ["A background investigation's subject is a candidate, not a member."]
+    if subject is not None and subject.pk == actor.pk:
+        errors["subject_member"] = ["A member cannot review themselves (E1)."]
+    if errors:
+        raise InvalidInput("The review has invalid fields.", fields=errors)
+    now = now or clock.now()
+    with transaction.atomic():
+        review = BackgroundReview.objects.create(
+            kind=kind,
+            subject_member=subject if kind == ReviewKind.INTERNAL else None,
+            candidate_name=candidate if kind == ReviewKind.BACKGROUND else None,
+            case_number=case_number,
+            reviewer=actor,
+            opened_at=now,
+        )
+        _audit(
+            "background_review.opened",
+            actor,
+            review,
+            after={"status": review.status, "kind": kind, "case_number": case_number},
+            now=now,
+        )
+    return review
+
+
+def background_review_add_entry(
+    *, review: BackgroundReview, actor: Member, data: Mapping[str, Any], now: datetime | None = None
+) -> ReviewEntry:
+    """E1 — record one piece of public-domain content viewed (HPPD IV.A, V.A) with how it was validated
+    (HPPD V.B: every effort must be made to validate). HPPD IV.C, V.C; 820 ILCS 55/10(b)(1): ``data`` is
+    the whole submission, screened for credentials first. Only while the review is open (409 after)."""
+    _require_review_writer(review, actor)
+    refuse_credentials(data)
+    data = _submission(data)
+    now = now or clock.now()
+    errors: dict[str, list[str]] = {}
+    url = _review_text(data, "url", errors, limit=500)
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = ["Give the public http(s) address of what was viewed."]
+    platform = _review_text(data, "platform", errors, limit=60)
+    description = _review_text(data, "description", errors)
+    viewed_at = _review_datetime(data, "viewed_at", errors, now)
+    if viewed_at > now + timedelta(minutes=5):
+        errors["viewed_at"] = ["That time is in the future."]
+    method = data.get("validation_method")
+    if method not in ValidationMethod.values:
+        errors["validation_method"] = [f"Choose one of: {', '.join(ValidationMethod.values)}."]
+    note = _review_text(data, "validation_note", errors)
+    if "validation_note" in errors and not note:
+        errors["validation_note"] = ["Say how the content was validated, or what was tried (HPPD V.B)."]
+    attested = data.get("public_domain")
+    if not (attested is True or (isinstance(attested, str) and attested.lower() in ("true", "on"))):
+        errors["public_domain"] = [
+            "Attest that the content is in the public domain: viewed without a password, login, friend "
+            "request or anyone else's account (HPPD IV.A, V.A; 820 ILCS 55/10)."
+        ]
+    if errors:
+        raise InvalidInput("What was viewed cannot be recorded.", fields=errors)
+    with transaction.atomic():
+        review = BackgroundReview.objects.select_for_update().get(pk=review.pk)
+        if review.status not in BackgroundReview.RECORDING:
+            raise Conflict(
+                f"The review is {review.get_status_display().lower()}: nothing more may be recorded in it.",
+                code="illegal_transition",
+                fields={"status": [review.status]},
+            )
+        entry = ReviewEntry.objects.create(
+            review=review,
+            url=url,
+            platform=platform,
+            description=description,
+            viewed_at=viewed_at,
+            recorded_by=actor,
+            recorded_at=now,
+            validation_method=method,
+            validation_note=note,
+            public_domain=True,
+        )
+        _audit(
+            "background_review.entry_added",
+            actor,
+            review,
+            after={"entry": entry.pk, "url": url, "platform": platform, "validation_method": method},
+            now=now,
+        )
+    return entry
+
+
+def background_review_close(
+    *, review: BackgroundReview, actor: Member, data: Mapping[str, Any], now: datetime | None = None
+) -> BackgroundReview:
+    """E1 — close a review with its conclusion (HPPD IV.B, V.B). HPPD IV.C, V.C; 820 ILCS 55/10(b)(1):
+    the submission is screened for credentials first. Closing twice is an illegal transition (409)."""
+    _require_review_writer(review, actor)
+    refuse_credentials(data)
+    data = _submission(data)
+    errors: dict[str, list[str]] = {}
+    conclusion = _review_text(data, "conclusion", errors)
+    if errors:
+        raise InvalidInput("The review cannot be closed.", fields=errors)
+    now = now or clock.now()
+    with transaction.atomic():
+        review = BackgroundReview.objects.select_for_update().get(pk=review.pk)
+        require_transition(
+            BackgroundReview.TRANSITIONS, review.status, ReviewStatus.CLOSED, noun="review", verb="close"
+        )
+        review.status, review.closed_at, review.conclusion = ReviewStatus.CLOSED, now, conclusion
+        review.save(update_fields=["status", "closed_at", "conclusion"])
+        _audit(
+            "background_review.closed",
+            actor,
+            review,
+            before={"status": ReviewStatus.OPEN},
+            after={"status": review.status, "conclusion": conclusion},
+            now=now,
+        )
+    return review

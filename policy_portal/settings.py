@@ -211,7 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ExtensionReasonEnum": "retention.models.ExtensionReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "ExtensionReasonEnum": "retention.models.ExtensionReason",
+        "ViolationDispositionEnum": "approvals.models.Disposition",
+        "RecordDispositionEnum": "retention.models.Disposition",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------

@@ -26,6 +26,14 @@ router.register("disposal-batches", retention_api.DisposalBatchViewSet, basename
 router.register(
     "alias-authorizations", investigations_api.AliasAuthorizationViewSet, basename="api-alias-authorization"
 )
+router.register("directive-versions", accounts_api.DirectiveViewSet, basename="api-directive")
+router.register("access-authorizations", accounts_api.AccessAuthorizationViewSet, basename="api-access")
+router.register("members", accounts_api.MemberDirectoryViewSet, basename="api-member")
+router.register("written-permissions", approvals_api.WrittenPermissionViewSet, basename="api-permission")
+router.register("violation-reports", approvals_api.ViolationReportViewSet, basename="api-violation")
+router.register(
+    "background-reviews", investigations_api.BackgroundReviewViewSet, basename="api-background-review"
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -44,6 +52,9 @@ urlpatterns = [
     path("posts/", include("approvals.urls")),
     path("investigations/", include("investigations.urls")),
     path("records/", include("retention.urls")),
+    path("compliance/", portal_views.compliance, name="compliance"),
+    path("compliance/", include("accounts.compliance_urls")),
+    path("compliance/", include("approvals.compliance_urls")),
     path("foia/denials/", retention_views.denial_index, name="foia-denials"),
     path("foia/denials.csv", retention_views.denial_index_csv, name="foia-denials-csv"),
     path("admin/", admin.site.urls),

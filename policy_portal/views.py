@@ -26,6 +26,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html", {"items": items, "notifications": notes})
 
 
+@login_required
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    """One page for a member's own compliance: the directive, permissions, device access, reports."""
+    from accounts.models import AccessAuthorization
+    from approvals.models import ViolationReport, WrittenPermission
+
+    user = request.user
+    return render(
+        request,
+        "compliance/overview.html",
+        {
+            "outstanding": account_selectors.outstanding_directive(user),
+            "current": account_selectors.current_directive(),
+            "permissions": WrittenPermission.objects.filter(requester=user)[:10],
+            "access": AccessAuthorization.objects.visible_to(user).filter(member=user)[:10],
+            "reports": ViolationReport.objects.filter(reporter=user)[:10],
+            "permissions_awaiting": approval_selectors.permissions_awaiting(user).count(),
+            "access_awaiting": account_selectors.access_awaiting(user).count(),
+            "violations_open": approval_selectors.violations_to_handle(user).count(),
+        },
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Same answer for missing and hidden (style rule 6); JSON under /api/."""
     if request.path.startswith("/api/"):

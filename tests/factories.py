@@ -34,6 +34,16 @@ class MemberFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
 
+    @factory.post_generation
+    def acknowledged(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Members have read the current directive unless a test says otherwise (acknowledged=False)."""
+        if create and extracted is not False:
+            from accounts.selectors import current_directive
+
+            version = current_directive()
+            if version is not None:
+                services.directive_acknowledge(member=self, version=version)
+
 
 def pio(**kwargs: object) -> Member:
     return MemberFactory(roles=[Role.PIO], **kwargs)
@@ -110,6 +120,7 @@ def investigator(*, trained: bool = True, **kwargs: object) -> Member:
 
     unit = kwargs.pop("unit", None) or Unit.objects.get_or_create(code="ciu", defaults={"name": "CIU"})[0]
     member = MemberFactory(roles=[Role.INVESTIGATOR], unit=unit, **kwargs)
+    computer_access(member)
     if trained:
         TrainingCertification.objects.create(
             member=member,
@@ -118,6 +129,27 @@ def investigator(*, trained: bool = True, **kwargs: object) -> Member:
             expires_on=date.today() + timedelta(days=335),
         )
     return member
+
+
+def computer_access(member: Member, *, days: int = 180):  # type: ignore[no-untyped-def]
+    """A5: a granted authorization to use department computers for social media, through the services
+    (the member asks, a supervisor decides)."""
+    from datetime import date, timedelta
+
+    if not member.supervisor_id:
+        member.supervisor = supervisor()
+        member.save(update_fields=["supervisor"])
+    auth = services.access_request(
+        actor=member,
+        data={
+            "kind": "department_computer",
+            "purpose": "Open-source research for assigned cases.",
+            "expires_on": date.today() + timedelta(days=days),
+        },
+    )
+    return services.access_decide(
+        authorization=auth, actor=member.supervisor, grant=True, reasons="Assigned."
+    )
 
 
 def authorizer(**kwargs: object) -> Member:

@@ -83,6 +83,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             ensure_roles()
             members = self._members(profile)
+            self._compliance(members)
             self._accounts(members)
             self._posts(members)
             self._devices()
@@ -271,6 +272,33 @@ class Command(BaseCommand):
                     "assigned_unit": unit,
                     "approved_for_investigations": True,
                 },
+            )
+
+    def _compliance(self, m: dict[str, Member]) -> None:
+        """Everyone has read the directive's current version; CIU and SCU hold a job-assignment
+        authorization to use department computers for social media (A5, CPD III.C.2)."""
+        from accounts import services
+        from accounts.models import AccessAuthorization
+        from accounts.selectors import current_directive
+
+        version = current_directive()
+        if version is not None:
+            for member in [*m.values(), Member.objects.get(username="admin")]:
+                services.directive_acknowledge(member=member, version=version)
+        if AccessAuthorization.objects.exists():
+            return
+        for unit_code in ("ciu", "scu"):
+            auth = services.access_request(
+                actor=m["lieutenant"],
+                data={
+                    "kind": "department_computer",
+                    "unit": Unit.objects.get(code=unit_code),
+                    "purpose": "Open-source research and authorized covert work on assigned cases.",
+                    "expires_on": date.today() + timedelta(days=180),
+                },
+            )
+            services.access_decide(
+                authorization=auth, actor=m["chief"], grant=True, reasons="Investigative job assignment."
             )
 
     def _casework(self, m: dict[str, Member]) -> None:
