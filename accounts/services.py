@@ -460,6 +460,8 @@ def directive_issue(*, actor: Member, data: dict[str, Any], now: datetime | None
                 issued_at=now,
                 issued_by=actor,
             )
+            # Whoever issues a version has read it: no need to block them on their own text.
+            DirectiveAcknowledgement.objects.create(version=issued, member=actor, acknowledged_at=now)
             audit_record(
                 action="directive.issued",
                 actor=actor,
@@ -553,7 +555,7 @@ def approvers_for(rule: str, *, requester: Member | None, subject: Member | None
 
 def approver_description(rule: str) -> str:
     if rule == "supervisor":
-        return "your supervisor"
+        return "the requester's supervisor"
     if rule == "consent":
         return "the member concerned (their consent)"
     power = rule[6:]

@@ -981,7 +981,7 @@ def permission_may_decide(actor: Member, permission: WrittenPermission) -> bool:
 
 def _locked_permission(permission: WrittenPermission) -> WrittenPermission:
     return (
-        WrittenPermission.objects.select_for_update()
+        WrittenPermission.objects.select_for_update(of=("self",))
         .select_related("requester", "subject_member")
         .get(pk=permission.pk)
     )
@@ -1189,7 +1189,9 @@ def violation_may_handle(actor: Member, report: ViolationReport) -> bool:
 
 
 def _locked_report(report: ViolationReport) -> ViolationReport:
-    return ViolationReport.objects.select_for_update().select_related("routed_to").get(pk=report.pk)
+    return (
+        ViolationReport.objects.select_for_update(of=("self",)).select_related("routed_to").get(pk=report.pk)
+    )
 
 
 def violation_review(

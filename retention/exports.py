@@ -9,6 +9,7 @@ import csv
 import hashlib
 import html
 import json
+import re
 import shutil
 import zipfile
 from datetime import datetime, timedelta
@@ -110,6 +111,42 @@ def mask_passages(value: str, record: ArchivedRecord, spans: list[Withholding]) 
     return value
 
 
+UNDERCOVER_MASK = "[member withheld]"
+UNDERCOVER_BASIS = (
+    "Member who works undercover (BPD Personal use 4.b, HPPD III.A.10); disclosure would endanger "
+    "law enforcement personnel"
+)
+
+
+def undercover_identifiers() -> list[str]:
+    """E2: every way an undercover member's identity appears in captured content — username, full name,
+    rank and name — longest first so that "Det. Jane Roe" is masked before "Jane Roe"."""
+    names: set[str] = set()
+    for member in Member.objects.filter(is_undercover=True):
+        full = member.get_full_name().strip()
+        names.update(n for n in (member.username, full, str(member).strip()) if n and len(n) >= 3)
+    return sorted(names, key=len, reverse=True)
+
+
+def omit_undercover(value: Any, names: list[str]) -> tuple[Any, bool]:
+    """Mask undercover identities in any string, list or dict; says whether anything was masked.
+    A package goes to the public, who never have need to know (E2)."""
+    if not names:
+        return value, False
+    if isinstance(value, str):
+        masked = value
+        for name in names:
+            masked = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", UNDERCOVER_MASK, masked, flags=re.IGNORECASE)
+        return masked, masked != value
+    if isinstance(value, dict):
+        pairs = {k: omit_undercover(v, names) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(hit for _, hit in pairs.values())
+    if isinstance(value, list):
+        items = [omit_undercover(v, names) for v in value]
+        return [v for v, _ in items], any(hit for _, hit in items)
+    return value, False
+
+
 def _html_page(record: ArchivedRecord, text: str, content: dict[str, Any], title: str) -> str:
     rows = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
@@ -158,6 +195,8 @@ def _build(package: ExportPackage, work: Path) -> ExportPackage:
     withholdings = list(Withholding.objects.filter(foia_request=req).select_related("officer"))
     total = max(1, len(records))
     load_rows = []
+    undercover = undercover_identifiers()
+    masked_records: list[int] = []
     for index, record in enumerate(records, start=1):
         mine = [w for w in withholdings if w.record_id == record.pk]
         whole = next((w for w in mine if w.whole_item), None)
@@ -173,9 +212,16 @@ def _build(package: ExportPackage, work: Path) -> ExportPackage:
             )
         else:
             spans = [w for w in mine if not w.whole_item]
-            text = redact(record.content_text, spans)
-            content = _redacted_content(record, spans)
-            title = mask_passages(record.title, record, spans)
+            (text, content, title), hit = omit_undercover(
+                [
+                    redact(record.content_text, spans),
+                    _redacted_content(record, spans),
+                    mask_passages(record.title, record, spans),
+                ],
+                undercover,
+            )
+            if hit:
+                masked_records.append(record.pk)
             base.with_suffix(".html").write_text(_html_page(record, text, content, title), encoding="utf-8")
             base.with_suffix(".json").write_text(
                 json.dumps(content, indent=2, sort_keys=True, default=str), encoding="utf-8"
@@ -206,9 +252,13 @@ def _build(package: ExportPackage, work: Path) -> ExportPackage:
                     w.span_end or "",
                     w.exemption,
                     w.basis,
-                    w.officer.username,
+                    omit_undercover(w.officer.username, undercover)[0],
                     w.created_at.isoformat(),
                 ]
+            )
+        for record_pk in masked_records:
+            writer.writerow(
+                [record_pk, "member identity", "", "", "7(1)(d)(vi)", UNDERCOVER_BASIS, "portal", ""]
             )
     profile = PolicyProfile.objects.current()
     (bag_dir / "cover-letter.html").write_text(

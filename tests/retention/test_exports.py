@@ -157,3 +157,32 @@ def test_api_export_is_built_by_a_real_worker_and_download_is_audited_d4(api, ce
     outsider = f.pio()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=outsider)[0].key}")
     assert api.get(f"/api/v1/exports/{pk}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_e2_packages_omit_undercover_members_bpd_personal_use_4b_hppd_iii_a_10(tmp_path):
+    """E2: a FOIA package is public-facing — an undercover member named anywhere in a record (here the
+    supervisor who approved the post) is masked in every copy, and the redaction log says so."""
+    post = f.published_post("Road closed on Main St for the parade.")
+    approver = post.decided_by
+    approver.is_undercover = True
+    approver.first_name, approver.last_name = "Quinn", "Harrow"
+    approver.save()
+    officer = f.MemberFactory(roles=[Role.RECORDS])
+    req = services.foia_log(
+        actor=officer, data={"requester_name": "R", "description": "Parade posts", "request_type": "standard"}
+    )
+    records = list(ArchivedRecord.objects.order_by("pk"))
+    assert approver.username in json.dumps(records[0].content)  # the archive keeps the truth
+    services.foia_add_responsive(req=req, actor=officer, records=records)
+    built = build_package(export_create(actor=officer, req=req, records=records).pk)
+    with zipfile.ZipFile(built.file_path) as archive:
+        archive.extractall(tmp_path)
+    data = next(tmp_path.iterdir()) / "data"
+    for path in data.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".dat"}:
+            assert approver.username not in path.read_text(), path.name
+    native = (data / "records" / f"record-{records[0].pk}.json").read_text()
+    assert "[member withheld]" in native and "Road closed on Main St" in native
+    log = (data / "redaction-log.csv").read_text()
+    assert "member identity" in log and "7(1)(d)(vi)" in log
