@@ -360,6 +360,7 @@ class AccessAuthorizationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "kind_label",
             "clause",
             "member",
             "unit",

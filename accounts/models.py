@@ -485,6 +485,7 @@ class AccessAuthorization(models.Model):
     }
 
     kind = models.CharField(max_length=40)
+    kind_label = models.CharField(max_length=300, blank=True)
     clause = models.CharField(max_length=120, blank=True)
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="access_authorizations"

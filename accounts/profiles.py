@@ -150,7 +150,7 @@ def _seed_first_directive(profile: PolicyProfile, data: dict[str, Any]) -> None:
     if profile.directive_versions.exists():
         return
     text = (PROFILE_DIR / "directives" / data["source_document"]).read_text(encoding="utf-8")
-    DirectiveVersion.objects.create(
+    version = DirectiveVersion.objects.create(
         profile=profile,
         version=data.get("directive_version", "1"),
         title=data["directive_title"],
@@ -159,6 +159,11 @@ def _seed_first_directive(profile: PolicyProfile, data: dict[str, Any]) -> None:
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         effective_on=date.fromisoformat(data["directive_effective_on"]),
         issued_at=clock.now(),
+    )
+    audit_record(
+        action="directive.seeded",
+        obj=version,
+        after={"source": data["source_document"], "sha256": version.text_sha256},
     )
 
 

@@ -509,8 +509,9 @@ def require_directive_acknowledged(member: Member, *, activity: str) -> None:
         return
     if not DirectiveAcknowledgement.objects.filter(version=current, member=member).exists():
         raise NotPermitted(
-            f"Acknowledge the current social media directive ({current.title}, version {current.version}) "
-            f"before {activity}. Open your dashboard and choose “Read and acknowledge”.",
+            f"Acknowledge the current social media directive (version {current.version}, effective "
+            f"{current.effective_on:%Y-%m-%d}) before {activity}: choose “Read and acknowledge” in the "
+            "banner or under Compliance → Directive.",
             code="acknowledgement_required",
         )
 
@@ -569,7 +570,8 @@ def approver_description(rule: str) -> str:
 def _pk(value: Any) -> int:
     """An id from a form, JSON or a model instance; anything else reads as 0 (matches nothing)."""
     raw = getattr(value, "pk", value)
-    return int(raw) if str(raw).isdigit() and len(str(raw)) < 12 else 0
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
 
 
 def _access_kind(code: str) -> dict[str, Any] | None:
@@ -625,6 +627,7 @@ def access_request(
     with transaction.atomic():
         auth = AccessAuthorization.objects.create(
             kind=kind["code"],
+            kind_label=kind["label"],
             clause=kind["clause"],
             member=None if unit else actor,
             unit=unit,

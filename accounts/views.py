@@ -34,6 +34,7 @@ from .models import (
     SocialAccount,
 )
 from .selectors import (
+    access_awaiting,
     account_administrators_map,
     account_post_approvers_map,
     acknowledgement_status,
@@ -326,11 +327,7 @@ def access_list(request: HttpRequest) -> HttpResponse:
         "compliance/access_list.html",
         {
             "rows": rows,
-            "waiting": [
-                a
-                for a in rows
-                if a.status == AccessStatus.REQUESTED and services.access_may_decide(request.user, a)
-            ],
+            "waiting": list(access_awaiting(request.user).select_related("member", "unit", "device")[:200]),
             "kinds": PolicyProfile.objects.current().access_authorization_kinds,
         },
     )

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import SocialAccount
+from policy_portal.api_errors import BoundedJSONParser
 from policy_portal.errors import InvalidInput
 
 from . import services
@@ -134,7 +135,7 @@ class PostViewSet(
     """Posts and their approval workflow (policy-map B1–B5)."""
 
     serializer_class = PostSerializer
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -478,7 +479,7 @@ class ViolationReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     serializer_class = ViolationReportSerializer
     filterset_fields = ["status"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return ViolationReport.objects.visible_to(self.request.user).select_related(

@@ -364,9 +364,12 @@ class ViolationReportQuerySet(models.QuerySet["ViolationReport"]):
 
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
+        about_them = Q(subject_member=user) & ~Q(reporter=user)
         if user.groups.filter(name=Role.INTERNAL_AFFAIRS.value).exists():
-            return self.all()
-        return self.filter(Q(reporter=user) | Q(routed_to=user) | chain_of_command_q("routed_to", user))
+            return self.exclude(about_them)
+        return self.filter(
+            Q(reporter=user) | Q(routed_to=user) | chain_of_command_q("routed_to", user)
+        ).exclude(about_them)
 
 
 class ViolationReport(models.Model):

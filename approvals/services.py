@@ -899,8 +899,8 @@ def _member_in_directory(
     undercover member outside the actor's need to know reads exactly like a missing one."""
     if value in (None, ""):
         return None
-    raw = getattr(value, "pk", value)
-    lookup = Q(pk=int(raw)) if str(raw).isdigit() and len(str(raw)) < 12 else Q(username=str(raw)[:150])
+    raw = str(getattr(value, "pk", value)).replace("\x00", "")
+    lookup = Q(pk=int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 12 else Q(username=raw[:150])
     member = Member.objects.directory_for(actor).filter(lookup).first()
     if member is None:
         errors[field] = ["No such member."]
@@ -1141,47 +1141,73 @@ def violation_report(
                 digest = sha.hexdigest()
     if errors:
         raise InvalidInput("The report has invalid fields.", fields=errors)
-    routed_to = actor.supervisor if actor.supervisor and actor.supervisor.is_active else None
-    with transaction.atomic():
-        report = ViolationReport(
-            reporter=actor,
-            posting_url=url,
-            description=description,
-            observed_at=observed_at or None,
-            subject_member=subject,
-            reported_at=now,
-            routed_to=routed_to,
-        )
-        if capture is not None:
-            report.capture = capture
-            report.capture_name = str(capture.name)[:200]
-            report.capture_sha256 = digest
-        report.save()
-        audit_record(
-            action="violation.reported",
-            actor=actor,
-            obj=report,
-            after={"routed_to": routed_to.username if routed_to else "internal affairs", "capture": digest},
-            sensitivity=Sensitivity.RESTRICTED,
-            now=now,
-        )
-        recipients = (
-            [routed_to]
-            if routed_to
-            else list(Member.objects.active().filter(groups__name=Role.INTERNAL_AFFAIRS.value))
-        )
-        notify(
-            recipients,
-            subject="Social media policy violation reported",
-            body=f"{actor} reported a posting that may violate the directive. Open it for the details.",
-            url=reverse("violation-detail", args=[report.pk]),
-            now=now,
-        )
+    routed_to = _violation_route(actor, subject)
+    report = ViolationReport(
+        reporter=actor,
+        posting_url=url,
+        description=description,
+        observed_at=observed_at or None,
+        subject_member=subject,
+        reported_at=now,
+        routed_to=routed_to,
+    )
+    if capture is not None:
+        report.capture = capture
+        report.capture_name = str(capture.name)[:200]
+        report.capture_sha256 = digest
+    try:
+        with transaction.atomic():
+            _violation_store(report, actor, now)
+    except BaseException:
+        if report.capture:  # the row rolled back: do not leave its stored file behind
+            report.capture.delete(save=False)
+        raise
     return report
+
+
+def _violation_store(report: ViolationReport, actor: Member, now: datetime) -> None:
+    """Row, restricted audit event and notice in the caller's transaction (style rule 4)."""
+    routed_to = report.routed_to
+    report.save()
+    audit_record(
+        action="violation.reported",
+        actor=actor,
+        obj=report,
+        after={
+            "routed_to": routed_to.username if routed_to else "internal affairs",
+            "capture": report.capture_sha256,
+        },
+        sensitivity=Sensitivity.RESTRICTED,
+        now=now,
+    )
+    recipients = (
+        [routed_to]
+        if routed_to
+        else list(Member.objects.active().filter(groups__name=Role.INTERNAL_AFFAIRS.value))
+    )
+    notify(
+        recipients,
+        subject="Social media policy violation reported",
+        body=f"{actor} reported a posting that may violate the directive. Open it for the details.",
+        url=reverse("violation-detail", args=[report.pk]),
+        now=now,
+    )
+
+
+def _violation_route(reporter: Member, subject: Member | None) -> Member | None:
+    """The reporter's supervisor — or, when the report is about that supervisor (or anyone above), the
+    next active level above the member reported. None means internal affairs."""
+    chain = [m for m in supervisors_of(reporter) if m.is_active]
+    if subject is not None and any(m.pk == subject.pk for m in chain):
+        above = supervisors_of(subject)
+        return next((m for m in above if m.is_active), None)
+    return chain[0] if chain else None
 
 
 def violation_may_handle(actor: Member, report: ViolationReport) -> bool:
     """The chain of command the report was routed to, and internal affairs; never the reporter alone."""
+    if actor.pk == report.subject_member_id:
+        return False  # nobody handles a report about themselves
     if actor.in_role(Role.INTERNAL_AFFAIRS):
         return True
     chain = [report.routed_to, *supervisors_of(report.routed_to)] if report.routed_to else []

@@ -44,7 +44,7 @@ from .models import (
     ViolationReport,
     WrittenPermission,
 )
-from .selectors import DUE_SOON, ON_TIME, OVERDUE, posts_for_queue, traffic_light
+from .selectors import DUE_SOON, ON_TIME, OVERDUE, permissions_awaiting, posts_for_queue, traffic_light
 
 
 def _postable_accounts(user: Any):  # type: ignore[no-untyped-def]
@@ -363,11 +363,7 @@ def permission_list(request: HttpRequest) -> HttpResponse:
         "compliance/permission_list.html",
         {
             "mine": [p for p in rows if p.requester_id == user.pk],
-            "waiting": [
-                p
-                for p in rows
-                if p.status == PermissionStatus.REQUESTED and services.permission_may_decide(user, p)
-            ],
+            "waiting": list(permissions_awaiting(user).select_related("requester", "subject_member")[:200]),
             "others": [p for p in rows if p.requester_id != user.pk],
         },
     )
@@ -516,7 +512,8 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": may_handle and report.status == ReportStatus.OPEN,
             "may_close": may_handle and report.status != ReportStatus.CLOSED,
             "close_form": ReportCloseForm(),
-            "history": AuditEvent.objects.visible_to(user).for_object(report).order_by("-id")[:50],
+            # Restricted events: the report passed visible_to above, and its trail goes with it (B8).
+            "history": AuditEvent.objects.for_object(report).order_by("-id")[:50],
         },
     )
 

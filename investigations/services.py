@@ -792,7 +792,10 @@ def _review_datetime(
     if value in (None, ""):
         return default
     if isinstance(value, str):
-        value = parse_datetime(value.strip()) if len(value) < 40 else None
+        try:
+            value = parse_datetime(value.strip()) if len(value) < 40 else None
+        except ValueError:  # well-formed but impossible, e.g. 30 February
+            value = None
     if not isinstance(value, datetime):
         errors[name] = ["Give a date and time (YYYY-MM-DDTHH:MM)."]
         return default

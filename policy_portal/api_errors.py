@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -66,3 +68,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "fields": {},
         }
     return response
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, with pathological nesting answered as a parse error (400) instead of a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None

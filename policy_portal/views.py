@@ -30,19 +30,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
     """One page for a member's own compliance: the directive, permissions, device access, reports."""
+    from django.db.models import Q
+
     from accounts.models import AccessAuthorization
     from approvals.models import ViolationReport, WrittenPermission
 
     user = request.user
+    mine = Q(member=user) | Q(unit_id=user.unit_id) if user.unit_id else Q(member=user)
     return render(
         request,
         "compliance/overview.html",
         {
             "outstanding": account_selectors.outstanding_directive(user),
             "current": account_selectors.current_directive(),
-            "permissions": WrittenPermission.objects.filter(requester=user)[:10],
-            "access": AccessAuthorization.objects.visible_to(user).filter(member=user)[:10],
-            "reports": ViolationReport.objects.filter(reporter=user)[:10],
+            "permissions": WrittenPermission.objects.visible_to(user).filter(requester=user)[:10],
+            "access": AccessAuthorization.objects.visible_to(user).filter(mine).select_related("unit")[:10],
+            "reports": ViolationReport.objects.visible_to(user).filter(reporter=user)[:10],
             "permissions_awaiting": approval_selectors.permissions_awaiting(user).count(),
             "access_awaiting": account_selectors.access_awaiting(user).count(),
             "violations_open": approval_selectors.violations_to_handle(user).count(),

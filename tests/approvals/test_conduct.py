@@ -253,3 +253,70 @@ def test_b8_api_and_pages_answer_404_to_outsiders(api, client):
     )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert api.post(f"/api/v1/violation-reports/{pk}/review/").status_code == 409
+
+
+def test_b8_a_report_about_your_own_supervisor_goes_above_them_and_they_never_see_it_hppd_ii_i():
+    """HPPD II.I / BPD Reporting violations: the member reported never receives, sees or closes it."""
+    lieutenant = f.supervisor()
+    sergeant = f.supervisor(supervisor=lieutenant)
+    officer = f.MemberFactory(supervisor=sergeant)
+    report = services.violation_report(
+        actor=officer,
+        data={
+            "posting_url": "https://example.com/sgt/1",
+            "description": "Uniform photo, weapon drawn.",
+            "subject_member": sergeant.username,
+        },
+    )
+    assert report.routed_to == lieutenant
+    assert not ViolationReport.objects.visible_to(sergeant).exists()
+    assert not services.violation_may_handle(sergeant, report)
+    ia = f.MemberFactory(roles=[Role.INTERNAL_AFFAIRS])
+    assert ViolationReport.objects.visible_to(ia).filter(pk=report.pk).exists()
+
+
+def test_odd_member_ids_and_deep_json_are_400_never_500(api):
+    """A Unicode digit is not an id; JSON nested thousands deep is a parse error."""
+    api.force_authenticate(f.MemberFactory())
+    odd = api.post(
+        "/api/v1/written-permissions/",
+        {"kind": "member_reference", "description": "d", "subject_member": "\u00b2"},
+        format="json",
+    )
+    assert odd.status_code == 400 and "subject_member" in odd.json()["fields"]
+    deep = "[" * 5000 + "]" * 5000
+    nested = api.post("/api/v1/violation-reports/", deep, content_type="application/json")
+    assert nested.status_code == 400
+    assert ViolationReport.objects.count() == WrittenPermission.objects.count() == 0
+
+
+def test_compliance_list_pages_are_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    chief = f.MemberFactory(power=Power.GRANT_WRITTEN_PERMISSION, roles=[Role.COMMAND])
+    sergeant = f.supervisor(supervisor=chief)
+    from accounts import services as accounts_services
+
+    def fill(n: int) -> None:
+        for _ in range(n):
+            member = f.MemberFactory(supervisor=sergeant)
+            ask(member)
+            accounts_services.access_request(
+                actor=member,
+                data={
+                    "kind": "personal_device",
+                    "personal_device": "Phone",
+                    "purpose": "Page admin",
+                    "expires_on": date.today() + timedelta(days=30),
+                },
+            )
+
+    client.force_login(chief)
+    fill(2)
+    counts = {}
+    for url in ("/compliance/permissions/", "/compliance/access/", "/compliance/", "/"):
+        with django_assert_max_num_queries(60) as few:
+            assert client.get(url).status_code == 200
+        counts[url] = len(few.captured_queries)
+    fill(8)
+    for url, n in counts.items():
+        with django_assert_max_num_queries(n):
+            assert client.get(url).status_code == 200

@@ -77,6 +77,11 @@ def test_pages_fit_a_tablet(sign_in, screenshot):
         "/posts/new/",
         "/posts/moderation/",
         "/",
+        "/compliance/",
+        "/compliance/directive/",
+        "/compliance/permissions/new/",
+        "/compliance/access/new/",
+        "/compliance/violations/new/",
     ):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -49,7 +49,7 @@ def test_new_directive_version_blocks_the_pio_until_acknowledged_issue_6(sign_in
     page = sign_in(pio, f.PASSWORD)
     banner = page.locator("#directive-banner")
     expect(banner).to_be_visible()
-    expect(banner).to_contain_text(f"version {NEW_VERSION}")
+    expect(banner).to_contain_text(f"Version {NEW_VERSION} of the social media directive")
     screenshot(page, "directive-banner-dashboard")
     page.goto(f"/posts/{post.pk}/")
     expect(page.locator("#directive-banner")).to_be_visible()
