@@ -405,7 +405,7 @@ class AccessRequestSerializer(serializers.Serializer):
     expires_on = serializers.DateField()
 
 
-class AccessDecisionSerializer(serializers.Serializer):
+class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["grant", "refuse"])
     reasons = serializers.CharField()
 
@@ -435,11 +435,11 @@ class AccessAuthorizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         auth = services.access_request(actor=request.user, data=dict(payload.validated_data))
         return self._out(auth, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AccessDecisionSerializer, responses={200: AccessAuthorizationSerializer})
+    @extend_schema(request=DecisionSerializer, responses={200: AccessAuthorizationSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         auth = self.get_object()
-        payload = AccessDecisionSerializer(data=request.data)
+        payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._out(

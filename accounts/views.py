@@ -78,11 +78,7 @@ def account_register(request: HttpRequest) -> HttpResponse:
         try:
             account = services.account_register(actor=request.user, data=data, administrators=admins)
         except DomainError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, exc.message)
+            exc.add_to_form(form)
         else:
             messages.success(request, f"{account} was proposed. It goes live after the chief's approval.")
             return redirect("account-detail", pk=account.pk)
@@ -225,14 +221,6 @@ def account_add_post_approver(request: HttpRequest, pk: int) -> HttpResponse:
 # --- compliance: directive acknowledgements, device/access authorizations (A5), directory (E2) -------
 
 
-def _form_errors(form, exc: DomainError) -> None:  # type: ignore[no-untyped-def]
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.fields:
-        form.add_error(None, exc.message)
-
-
 @login_required
 @require_GET
 def directive_current(request: HttpRequest) -> HttpResponse:
@@ -289,7 +277,7 @@ def directive_issue(request: HttpRequest) -> HttpResponse:
         try:
             version = services.directive_issue(actor=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
         else:
             messages.success(
                 request,
@@ -343,7 +331,7 @@ def access_new(request: HttpRequest) -> HttpResponse:
         try:
             auth = services.access_request(actor=user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
         else:
             messages.success(request, "Request sent for a decision.")
             return redirect("access-detail", pk=auth.pk)
@@ -428,5 +416,7 @@ def access_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_directory(request: HttpRequest) -> HttpResponse:
     """E2 (BPD Personal use 4.b, HPPD III.A.10): undercover members appear only to those with need to know."""
-    members = Member.objects.directory_for(request.user).select_related("unit", "supervisor")
-    return render(request, "compliance/directory.html", {"members": members})
+    members = list(Member.objects.directory_for(request.user).select_related("unit", "supervisor"))
+    # A supervisor who is undercover and outside the viewer's need to know is not named either.
+    visible = {m.pk for m in members}
+    return render(request, "compliance/directory.html", {"members": members, "visible": visible})

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api import DecisionSerializer, ReasonsSerializer
 from accounts.models import SocialAccount
 from policy_portal.api_errors import BoundedJSONParser
 from policy_portal.errors import InvalidInput
@@ -362,14 +363,8 @@ class PermissionRequestSerializer(serializers.Serializer):
     )
 
 
-class PermissionDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["grant", "refuse"])
-    reasons = serializers.CharField()
+class PermissionDecisionSerializer(DecisionSerializer):
     expires_on = serializers.DateField(required=False, allow_null=True)
-
-
-class PermissionEndSerializer(serializers.Serializer):
-    reasons = serializers.CharField()
 
 
 class WrittenPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -410,11 +405,11 @@ class WrittenPermissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             )
         )
 
-    @extend_schema(request=PermissionEndSerializer, responses={200: WrittenPermissionSerializer})
+    @extend_schema(request=ReasonsSerializer, responses={200: WrittenPermissionSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         perm = self.get_object()
-        payload = PermissionEndSerializer(data=request.data)
+        payload = ReasonsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._out(
             services.permission_end(

@@ -51,14 +51,6 @@ def _postable_accounts(user: Any):  # type: ignore[no-untyped-def]
     return accounts_administered_by(user).filter(status__in=[AccountStatus.ACTIVE, AccountStatus.APPROVED])
 
 
-def _form_errors(form: Any, exc: DomainError) -> None:
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.fields or not any(f in form.fields for f in exc.fields):
-        form.add_error(None, exc.message)
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -105,7 +97,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
             if "post" in locals():
                 messages.error(request, exc.message)
                 return redirect("post-edit", pk=post.pk)
-            _form_errors(form, exc)
+            exc.add_to_form(form)
     return render(
         request,
         "approvals/editor.html",
@@ -141,7 +133,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Saved.")
             return redirect("post-detail", pk=post.pk)
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
     return render(
         request,
         "approvals/editor.html",
@@ -319,7 +311,7 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Moderated comment recorded and preserved.")
             return redirect("moderation-log")
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
     comments = ModeratedComment.objects.visible_to(request.user).select_related("account", "moderated_by")
     threshold = PolicyProfile.objects.current().commenter_bar_threshold
     barred = set(
@@ -376,7 +368,7 @@ def permission_new(request: HttpRequest) -> HttpResponse:
         try:
             permission = services.permission_request(actor=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
         else:
             messages.success(request, "Your request was sent for a decision.")
             return redirect("permission-detail", pk=permission.pk)
@@ -479,7 +471,7 @@ def violation_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=data, capture=form.cleaned_data["capture"]
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            exc.add_to_form(form)
         else:
             whom = report.routed_to or "internal affairs"
             messages.success(request, f"Report sent to {whom}. You will be told its disposition.")

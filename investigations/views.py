@@ -82,10 +82,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         try:
             auth = services.alias_request(actor=request.user, data=data, on_duty=on_duty)
         except DomainError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            form.add_error(None, exc.message)
+            exc.add_to_form(form, with_message=True)
         else:
             messages.success(request, "Requested. An authorizer named in the policy profile decides.")
             return redirect("alias-detail", pk=auth.pk)
@@ -190,11 +187,7 @@ def _refused(form: forms.Form, exc: DomainError) -> None:
         for field in exc.fields:
             if field in form.fields:
                 form.data[field] = ""
-    for field, errors in exc.fields.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, error)
-    form.add_error(None, exc.message)
+    exc.add_to_form(form, with_message=True)
 
 
 def _may_open_reviews(user: Any) -> bool:

@@ -6,6 +6,8 @@ the transaction so that everything written is rolled back.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     status_code = 400
@@ -16,6 +18,15 @@ class DomainError(Exception):
         self.message = message
         self.code = code or self.default_code
         self.fields = fields or {}
+
+    def add_to_form(self, form: Any, *, with_message: bool = False) -> None:
+        """Show this error on a Django form: each field's messages beside the field (unknown fields as
+        form errors), and the summary message when no field of the form carries one (or always)."""
+        for field, errors in self.fields.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        if with_message or not any(f in form.fields for f in self.fields):
+            form.add_error(None, self.message)
 
 
 class InvalidInput(DomainError):

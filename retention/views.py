@@ -88,9 +88,7 @@ def foia_new(request: HttpRequest) -> HttpResponse:
         try:
             req = services.foia_log(actor=request.user, data=dict(form.cleaned_data))
         except DomainError as exc:
-            for field, errs in exc.fields.items():
-                for e in errs:
-                    form.add_error(field if field in form.fields else None, e)
+            exc.add_to_form(form)
         else:
             messages.success(request, f"Logged. Response due {req.due_date:%A, %B %d, %Y} (5 ILCS 140 §3.5).")
             return redirect("foia-detail", pk=req.pk)
